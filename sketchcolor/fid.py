@@ -8,7 +8,7 @@ __all__ = ['FID_DIMS', 'IMAGE_EXTENSIONS', 'Images', 'frechet_distance', 'ConvBN
            'image_files', 'activations', 'activation_stats', 'save_stats', 'load_stats', 'fid', 'cli_fid',
            'xyv_activations', 'xyv_activation_stats', 'fid_xyv']
 
-# %% ../nbs/07_fid.ipynb #28c087de
+# %% ../nbs/07_fid.ipynb #a9bfdeb3
 import argparse
 import contextlib
 import functools
@@ -30,7 +30,7 @@ from PIL import Image
 from scipy.linalg.lapack import dpstrf
 from torch import Tensor
 
-# %% ../nbs/07_fid.ipynb #177faf90
+# %% ../nbs/07_fid.ipynb #e7916365
 def _as_stats(mu, sigma, name: str) -> tuple[Tensor, Tensor]:
     "Check a (mean, covariance) pair and return it as float64 tensors, the covariance symmetrised."
     mu = torch.as_tensor(np.asarray(mu, dtype=np.float64)).reshape(-1)
@@ -56,6 +56,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
     mu2, s2 = _as_stats(mu2, sigma2, 'second set')
     if mu1.shape != mu2.shape:
         raise ValueError(f"the two sets have different feature sizes: {mu1.numel()} and {mu2.numel()}")
+    if torch.equal(mu1, mu2) and torch.equal(s1, s2): return 0.0
     L = _factor(s1)
     inner = L.T @ s2 @ L
     eig = torch.linalg.eigvalsh((inner + inner.T) / 2)
@@ -63,7 +64,7 @@ def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
     diff = mu1 - mu2
     return max(float(diff @ diff + s1.trace() + s2.trace() - 2 * tr_sqrt), 0.0)
 
-# %% ../nbs/07_fid.ipynb #f13f8046
+# %% ../nbs/07_fid.ipynb #13714e99
 class ConvBN(nn.Module):
     "Convolution without bias, batch norm (eps 1e-3) and ReLU: the unit every Inception branch is made of."
     def __init__(self, ci: int, co: int, kernel, stride: int = 1, padding=0):
@@ -82,7 +83,7 @@ def _chain(x: Tensor, *layers: nn.Module) -> Tensor:
     for layer in layers: x = layer(x)
     return x
 
-# %% ../nbs/07_fid.ipynb #c8169225
+# %% ../nbs/07_fid.ipynb #89e63fc6
 class MixedA(nn.Module):
     "35x35 block (Mixed_5b/c/d): 1x1, 5x5, double 3x3 and average-pool branches."
     def __init__(self, ci: int, pool_channels: int):
@@ -156,7 +157,7 @@ class MixedE(nn.Module):
         return torch.cat([self.branch1x1(x), self.branch3x3_2a(a), self.branch3x3_2b(a),
                           self.branch3x3dbl_3a(b), self.branch3x3dbl_3b(b), self.branch_pool(self.pool(x))], 1)
 
-# %% ../nbs/07_fid.ipynb #6ef06cce
+# %% ../nbs/07_fid.ipynb #c22a8b13
 FID_DIMS = (64, 192, 768, 2048)
 
 class FIDInceptionV3(nn.Module):
@@ -191,7 +192,7 @@ class FIDInceptionV3(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor: return self.feature_map(x).mean((2, 3))
 
-# %% ../nbs/07_fid.ipynb #fc24f7e6
+# %% ../nbs/07_fid.ipynb #a26a8e25
 class FIDWeightsNotFound(FileNotFoundError):
     "No FID InceptionV3 weights available."
 
@@ -212,7 +213,7 @@ def fid_weights_path(weights: Union[str, Path, None] = None) -> Path:
         if (Path(folder) / 'default_1.pt').is_file(): return Path(folder) / 'default_1.pt'
     raise FIDWeightsNotFound(f"No FID InceptionV3 weights found: {_INSTALL_HINT}.")
 
-# %% ../nbs/07_fid.ipynb #662e2f9f
+# %% ../nbs/07_fid.ipynb #708012d6
 _TS_BLOCKS = dict(conv='Conv2d_1a_3x3', conv_1='Conv2d_2a_3x3', conv_2='Conv2d_2b_3x3', conv_3='Conv2d_3b_1x1',
                   conv_4='Conv2d_4a_3x3', mixed='Mixed_5b', mixed_1='Mixed_5c', mixed_2='Mixed_5d', mixed_3='Mixed_6a',
                   mixed_4='Mixed_6b', mixed_5='Mixed_6c', mixed_6='Mixed_6d', mixed_7='Mixed_6e', mixed_8='Mixed_7a',
@@ -244,7 +245,7 @@ def _ts_name(key: str) -> str:
     kind = next(k for prefix, k in _BLOCK_KIND.items() if block.startswith(prefix))
     return f"{block}.{_TS_BRANCHES[kind][inner]}.{tensor}"
 
-# %% ../nbs/07_fid.ipynb #4abd4760
+# %% ../nbs/07_fid.ipynb #2c12e539
 def _is_torchscript(path: Path) -> bool:
     "TorchScript archives are zip files with a code/ folder."
     if not zipfile.is_zipfile(path): return False
@@ -295,7 +296,7 @@ def fid_inception(dims: int = 2048, weights: Union[str, Path, None] = None, devi
     model = load_fid_weights(FIDInceptionV3(dims), weights)
     return model.eval().requires_grad_(False).to(device or _default_device())
 
-# %% ../nbs/07_fid.ipynb #0fa29313
+# %% ../nbs/07_fid.ipynb #5086532e
 IMAGE_EXTENSIONS = {'.bmp', '.jpg', '.jpeg', '.pgm', '.png', '.ppm', '.tif', '.tiff', '.webp'}
 
 Images = Union[str, Path, Tensor, Sequence]
@@ -340,7 +341,7 @@ def _batches(images: Images, batch_size: int, size: Union[int, None], progress: 
                      if c.shape[-2:] != (size, size) else c for c in chunk]
         yield torch.stack(chunk)
 
-# %% ../nbs/07_fid.ipynb #467b34e1
+# %% ../nbs/07_fid.ipynb #14facc79
 def activations(images: Images, batch_size: int = 50, dims: int = 2048, device=None,
                 weights: Union[str, Path, None] = None, model: Union[nn.Module, None] = None,
                 progress: bool = True) -> np.ndarray:
@@ -363,7 +364,7 @@ def activation_stats(images: Images, batch_size: int = 50, dims: int = 2048, dev
     "Mean (dims,) and covariance (dims, dims) of the FID Inception features of `images`."
     return _stats(activations(images, batch_size, dims, device, weights, model, progress))
 
-# %% ../nbs/07_fid.ipynb #579a2fe1
+# %% ../nbs/07_fid.ipynb #c074c9f4
 def save_stats(path: Union[str, Path], mu: np.ndarray, sigma: np.ndarray, feature_space: str = 'FID') -> Path:
     "Write `mu`, `sigma` to the .npz file `path` (pytorch-fid format; other feature spaces are labelled)."
     path = Path(path)
@@ -394,7 +395,7 @@ def load_stats(path: Union[str, Path], feature_space: str = 'FID') -> tuple[np.n
     _as_stats(mu, sigma, str(path))
     return mu, sigma
 
-# %% ../nbs/07_fid.ipynb #81ef3b31
+# %% ../nbs/07_fid.ipynb #3baf94cd
 def _is_stats_file(x) -> bool: return isinstance(x, (str, Path)) and str(x).endswith('.npz')
 
 def fid(a: Images, b: Images, batch_size: int = 50, dims: int = 2048, device=None,
@@ -411,7 +412,7 @@ def fid(a: Images, b: Images, batch_size: int = 50, dims: int = 2048, device=Non
             raise ValueError(f"{side}: statistics of {len(mu)}-d features, but dims={dims}")
     return frechet_distance(*stats[0], *stats[1])
 
-# %% ../nbs/07_fid.ipynb #63485c2a
+# %% ../nbs/07_fid.ipynb #b0082748
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='sketchcolor fid', description="Standard FID (pytorch-fid compatible) between two "
                                 "image folders or .npz stats files, or FID_xyv with --xyv-weights.")
@@ -434,7 +435,7 @@ def cli_fid(argv: Union[list[str], None] = None) -> int:
         with contextlib.redirect_stdout(sys.stderr):         # progress bars go to stderr, the result to stdout
             if args.xyv_weights:
                 from sketchcolor.models import load_model
-                net = load_model(args.xyv_weights)
+                net = load_model(args.xyv_weights, expected='XYVVGG')
                 if args.save_stats:
                     save_stats(args.b, *xyv_activation_stats(args.a, net, args.batch_size, device=args.device), 'FID_xyv')
                 else: value = fid_xyv(args.a, args.b, net, args.batch_size, device=args.device)
@@ -451,7 +452,7 @@ def cli_fid(argv: Union[list[str], None] = None) -> int:
     else: print(f"{label}: {value}")
     return 0
 
-# %% ../nbs/07_fid.ipynb #b925ebb7
+# %% ../nbs/07_fid.ipynb #f252bed3
 def xyv_activations(images: Images, net: Callable, batch_size: int = 50, size: int = 256,
                     layers: Sequence[int] = (-1,), device=None, progress: bool = True) -> np.ndarray:
     "(N, d) features for FID_xyv: `net`'s feature maps (via `.features` if present) averaged over space."

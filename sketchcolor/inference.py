@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['WEIGHTS_ENV', 'WEIGHTS_NAME', 'IMAGE_EXTS', 'WeightsNotFoundError', 'weight_candidates', 'find_weights',
            'load_colorizer', 'pick_device', 'InputError', 'read_image', 'read_sketch', 'fake_png_header', 'fit_size',
-           'pad16', 'to_pil', 'colorize', 'example_paths', 'check_output', 'save_image', 'colorize_batch',
-           'cli_colorize', 'side_by_side', 'cli_demo', 'render_example', 'time_colorize']
+           'pad16', 'to_pil', 'colorize', 'example_paths', 'side_by_side', 'check_output', 'save_image',
+           'colorize_batch', 'cli_colorize', 'cli_demo', 'render_example', 'time_colorize']
 
-# %% ../nbs/10_inference.ipynb #42ad06a6
+# %% ../nbs/10_inference.ipynb #32090a07
 import argparse
 import math
 import os
@@ -26,7 +26,7 @@ from fastprogress.fastprogress import progress_bar
 from .colors import hhsv2rgb, xyv2rgb
 from .models import Colorizer, ModelFileError, load_model, save_model
 
-# %% ../nbs/10_inference.ipynb #ccdb7024
+# %% ../nbs/10_inference.ipynb #7df13465
 WEIGHTS_ENV = 'SKETCHCOLOR_WEIGHTS'
 
 def _package_dir() -> Path:
@@ -63,7 +63,7 @@ def load_colorizer(path: str | Path | None = None, device: str | torch.device | 
     "Load the colorizer (see `find_weights` for where it looks) in eval mode on `device`."
     return load_model(find_weights(path), expected=Colorizer, device=pick_device(device))
 
-# %% ../nbs/10_inference.ipynb #66b4d66e
+# %% ../nbs/10_inference.ipynb #d7c874df
 def pick_device(device: str | torch.device | None = None) -> torch.device:
     "`device`, or CUDA if available else CPU; a clear ValueError for an unknown or unavailable device."
     if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -73,7 +73,7 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
     if dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"unsupported device {device!r} (use cpu or cuda)")
     return dev
 
-# %% ../nbs/10_inference.ipynb #53c5788f
+# %% ../nbs/10_inference.ipynb #7932808b
 class InputError(ValueError):
     "A bad input or output file; the message is one line naming the file and the problem."
 
@@ -97,7 +97,7 @@ def _open_image(path: Path) -> Image.Image:
     if img.width == 0 or img.height == 0: raise InputError(f"{path}: zero-size image ({img.width}x{img.height})")
     return img
 
-# %% ../nbs/10_inference.ipynb #49ad293a
+# %% ../nbs/10_inference.ipynb #b44679d7
 def _to_rgb_array(img: Image.Image) -> np.ndarray:
     "Any PIL image -> float32 (H, W, 3) RGB in [0,1], transparency composited on white."
     img = ImageOps.exif_transpose(img)
@@ -135,7 +135,7 @@ def read_sketch(src: 'str | Path | Image.Image | np.ndarray') -> Tensor:
     rgb = read_image(src, 'sketch')
     return (0.299 * rgb[:, :1] + 0.587 * rgb[:, 1:2] + 0.114 * rgb[:, 2:]).clamp(0, 1)
 
-# %% ../nbs/10_inference.ipynb #a9e7e4eb
+# %% ../nbs/10_inference.ipynb #08f682c6
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
     import struct, zlib
     return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
@@ -146,7 +146,7 @@ def fake_png_header(width: int, height: int) -> bytes:
     ihdr = struct.pack('>IIBBBBB', width, height, 1, 0, 0, 0, 0)
     return b'\x89PNG\r\n\x1a\n' + _png_chunk(b'IHDR', ihdr) + _png_chunk(b'IEND', b'')
 
-# %% ../nbs/10_inference.ipynb #50bbd6f7
+# %% ../nbs/10_inference.ipynb #07c9a0c8
 def fit_size(h: int, w: int, size: int) -> tuple[int, int]:
     "The (h, w) with longer side `size` and the same aspect ratio (each side at least 1)."
     s = size / max(h, w)
@@ -173,7 +173,7 @@ def _fill_lines(rgb: Tensor, sketch: Tensor, k: int = 5, line: float = 0.9) -> T
     best = cols.gather(2, idx[:, None].expand(b, c, 1, h * w)).view(b, c, h, w)
     return torch.where(sketch < line, best, rgb)
 
-# %% ../nbs/10_inference.ipynb #3188de39
+# %% ../nbs/10_inference.ipynb #82e34062
 @torch.no_grad()
 def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tensor], size: int) -> list[Tensor]:
     "Colour same-size sketches (1,1,H,W) with hints (1,3,h,w) in one batch -> list of (3, H, W) RGB."
@@ -205,13 +205,35 @@ def colorize(sketch, hint, model: Colorizer | None = None, size: int = 256,
     elif device is not None: model = model.to(pick_device(device))
     return to_pil(_colorize_tensors(model, [sk], [hi], size)[0])
 
-# %% ../nbs/10_inference.ipynb #c1a39e93
+# %% ../nbs/10_inference.ipynb #2d311767
 def example_paths() -> tuple[Path, Path]:
     "The bundled example: (sketch, hint) paths (OpenMoji 1F436 'dog face', CC BY-SA 4.0)."
     assets = _package_dir() / 'assets'
     return assets / 'example_sketch.png', assets / 'example_hint.png'
 
-# %% ../nbs/10_inference.ipynb #830e1614
+# %% ../nbs/10_inference.ipynb #3e84728d
+def side_by_side(images: list[Image.Image], height: int | None = None, gap: int = 8) -> Image.Image:
+    "Images scaled to one height (default: the first one's) and placed left to right on white."
+    height = height or images[0].height
+    ims = [im.convert('RGB').resize((max(1, round(im.width * height / im.height)), height),
+                                    Image.NEAREST if im.height < height else Image.LANCZOS) for im in images]
+    canvas = Image.new('RGB', (sum(i.width for i in ims) + gap * (len(ims) - 1), height), 'white')
+    x = 0
+    for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
+    return canvas
+
+# %% ../nbs/10_inference.ipynb #35ede588
+def side_by_side(images: list[Image.Image], height: int | None = None, gap: int = 8) -> Image.Image:
+    "Images scaled to one height (default: the first one's) and placed left to right on white."
+    height = height or images[0].height
+    ims = [im.convert('RGB').resize((max(1, round(im.width * height / im.height)), height),
+                                    Image.NEAREST if im.height < height else Image.LANCZOS) for im in images]
+    canvas = Image.new('RGB', (sum(i.width for i in ims) + gap * (len(ims) - 1), height), 'white')
+    x = 0
+    for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
+    return canvas
+
+# %% ../nbs/10_inference.ipynb #bf741448
 IMAGE_EXTS = {'.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff'}
 
 def check_output(path: str | Path) -> Path:
@@ -241,7 +263,7 @@ def save_image(img: Image.Image, path: str | Path) -> Path:
         if os.path.exists(tmpname): os.remove(tmpname)
     return path
 
-# %% ../nbs/10_inference.ipynb #c510f91d
+# %% ../nbs/10_inference.ipynb #b6fd1574
 def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path, model: Colorizer | None = None,
                    size: int = 256, device: str | torch.device | None = None, batch_size: int = 8,
                    progress: bool = True) -> tuple[list[Path], list[str]]:
@@ -268,7 +290,7 @@ def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path
             except InputError as e: errors.append(str(e))
     return written, errors
 
-# %% ../nbs/10_inference.ipynb #8c221e15
+# %% ../nbs/10_inference.ipynb #8a8c96ba
 def _common_args(p: argparse.ArgumentParser) -> None:
     p.add_argument('--size', type=int, default=256, help='longer side the model works at (default 256, as trained)')
     p.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: cuda if available)')
@@ -324,7 +346,7 @@ def _run(prog: str, parser: argparse.ArgumentParser, argv: list[str] | None, bod
     except (InputError, ModelFileError, WeightsNotFoundError, ValueError) as e: err(e); return 1
     except KeyboardInterrupt: err('interrupted'); return 130
 
-# %% ../nbs/10_inference.ipynb #0e56d4bc
+# %% ../nbs/10_inference.ipynb #99669063
 def _colorize_main(args, err) -> int:
     _check_size(args.size); pick_device(args.device)
     if Path(args.sketch).is_dir(): return _colorize_folder(args, err)
@@ -339,17 +361,7 @@ def cli_colorize(argv: list[str] | None = None) -> int:
     "Entry point of `sketchcolor colorize`; returns the exit code."
     return _run('sketchcolor colorize', _colorize_parser(), argv, _colorize_main)
 
-# %% ../nbs/10_inference.ipynb #0d9c2dc8
-def side_by_side(images: list[Image.Image], height: int | None = None, gap: int = 8) -> Image.Image:
-    "Images scaled to one height (default: the first one's) and placed left to right on white."
-    height = height or images[0].height
-    ims = [im.convert('RGB').resize((max(1, round(im.width * height / im.height)), height),
-                                    Image.NEAREST if im.height < height else Image.LANCZOS) for im in images]
-    canvas = Image.new('RGB', (sum(i.width for i in ims) + gap * (len(ims) - 1), height), 'white')
-    x = 0
-    for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
-    return canvas
-
+# %% ../nbs/10_inference.ipynb #97a8d140
 def _demo_main(args, err) -> int:
     _check_size(args.size); pick_device(args.device)
     out = check_output(args.output)
@@ -369,7 +381,7 @@ def cli_demo(argv: list[str] | None = None) -> int:
     _common_args(p)
     return _run('sketchcolor demo', p, argv, _demo_main)
 
-# %% ../nbs/10_inference.ipynb #fb10aebb
+# %% ../nbs/10_inference.ipynb #96658705
 def render_example(openmoji_dir: str | Path, code: str = '1F436', size: int = 512) -> tuple[Image.Image, Image.Image]:
     "Sketch (black line layer at `size` px, greyscale) and coarse colour hint (16x16 patches, 128 px) of an OpenMoji."
     import cairosvg, io
@@ -383,7 +395,7 @@ def render_example(openmoji_dir: str | Path, code: str = '1F436', size: int = 51
     hint = render('color', 128).filter(ImageFilter.GaussianBlur(4)).resize((16, 16), Image.BOX).resize((128, 128), Image.NEAREST)
     return sketch, hint
 
-# %% ../nbs/10_inference.ipynb #5fc714e2
+# %% ../nbs/10_inference.ipynb #adebd962
 def time_colorize(model: Colorizer, size: int = 256, repeats: int = 5) -> float:
     "Median seconds of `colorize` for one `size`x`size` sketch (warm)."
     import statistics

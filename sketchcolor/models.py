@@ -19,9 +19,7 @@ from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import pandas as pd
 from torch import Tensor
-from fastai.layers import PixelShuffle_ICNR
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file, safe_open
 from .colors import hhsv2xyv, rgb2xyv
@@ -109,6 +107,7 @@ def upsample(ci: int, co: int) -> nn.Module:
     "2x upsampling from `ci` to `co` channels: fastai's `PixelShuffle_ICNR` (ICNR init, weight norm, ReLU)."
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', FutureWarning)
+        from fastai.layers import PixelShuffle_ICNR    # imported here: keeps `import sketchcolor.models` light
         return PixelShuffle_ICNR(ci, co)
 
 # %% ../nbs/04_models.ipynb #8cf15dac
@@ -216,16 +215,18 @@ def n_params(m: nn.Module) -> int:
     "Number of parameters of `m`."
     return sum(p.numel() for p in m.parameters())
 
-def param_table(model: Colorizer) -> pd.DataFrame:
+def param_table(model: Colorizer) -> 'pd.DataFrame':
     "Parameters per part of a `Colorizer` (UNet stages, ZEncoder, ZDecoder, total)."
+    import pandas as pd
     parts = {'UNet.enc1': model.unet.enc1, 'UNet.enc2': model.unet.enc2, 'UNet.dec1': model.unet.dec1,
              'UNet.dec2': model.unet.dec2, 'UNet.dec3': model.unet.dec3, 'UNet': model.unet,
              'ZEncoder': model.zencoder, 'ZDecoder': model.zdecoder, 'total': model}
     return pd.DataFrame({'parameters': {k: n_params(v) for k, v in parts.items()}})
 
 # %% ../nbs/04_models.ipynb #d1f6790a
-def trace_shapes(model: Colorizer, h: int = 256, w: int = 256) -> pd.DataFrame:
+def trace_shapes(model: Colorizer, h: int = 256, w: int = 256) -> 'pd.DataFrame':
     "Output shape of each stage of `model` for one `h`x`w` sketch (one forward pass in eval mode, no gradients)."
+    import pandas as pd
     stages = {'ZEncoder': model.zencoder, 'ZDecoder': model.zdecoder, 'UNet.enc1': model.unet.enc1,
               'UNet.enc2': model.unet.enc2, 'UNet.dec1': model.unet.dec1, 'UNet.dec2': model.unet.dec2,
               'UNet.dec3': model.unet.dec3}

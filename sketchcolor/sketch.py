@@ -7,7 +7,7 @@ __all__ = ['DEFAULT_SKETCH', 'SKETCH_METHODS', 'AUGMENTS', 'to_gray', 'gaussian_
            'ink', 'edges', 'dilate_mask', 'line_counts', 'prf_from_counts', 'line_f1', 'combine', 'default_sketch',
            'synthesize_sketch', 'module_extractor', 'jpeg_like', 'augment_sketch', 'evaluate_sketches', 'tune_sketch']
 
-# %% ../nbs/03_sketch.ipynb #a6c4e24e
+# %% ../nbs/03_sketch.ipynb #b1517849
 import io
 import math
 from typing import Callable, Iterable, Sequence
@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-# %% ../nbs/03_sketch.ipynb #7d80b2d1
+# %% ../nbs/03_sketch.ipynb #8055b92a
 def _check(x: Tensor, channels: Sequence[int], fn: str) -> None:
     "Raise a clear error unless `x` is a floating (B, C, H, W) tensor with C in `channels`."
     if not isinstance(x, Tensor): raise TypeError(f"{fn}: expected a torch.Tensor, got {type(x).__name__}")
@@ -23,7 +23,7 @@ def _check(x: Tensor, channels: Sequence[int], fn: str) -> None:
     if x.ndim != 4 or x.shape[1] not in channels:
         raise ValueError(f"{fn}: expected shape (B, {' or '.join(map(str, channels))}, H, W), got {tuple(x.shape)}")
 
-# %% ../nbs/03_sketch.ipynb #2f493840
+# %% ../nbs/03_sketch.ipynb #fb0b0dbc
 _LUMA = (0.299, 0.587, 0.114)
 
 def to_gray(rgb: Tensor) -> Tensor:
@@ -33,7 +33,7 @@ def to_gray(rgb: Tensor) -> Tensor:
     w = torch.tensor(_LUMA, dtype=rgb.dtype, device=rgb.device).view(1, 3, 1, 1)
     return (rgb * w).sum(1, keepdim=True)
 
-# %% ../nbs/03_sketch.ipynb #884dfb2c
+# %% ../nbs/03_sketch.ipynb #8cffd143
 def gaussian_kernel1d(sigma: float, dtype=torch.float32, device=None) -> Tensor:
     "Normalised 1-D Gaussian with radius ceil(3 sigma) (a single 1 for sigma <= 0)."
     if sigma <= 0: return torch.ones(1, dtype=dtype, device=device)
@@ -51,7 +51,7 @@ def gaussian_blur(x: Tensor, sigma: float) -> Tensor:
     x = F.conv2d(x, k.view(1, 1, 1, -1).expand(c, 1, 1, -1), groups=c)
     return F.conv2d(x, k.view(1, 1, -1, 1).expand(c, 1, -1, 1), groups=c)
 
-# %% ../nbs/03_sketch.ipynb #7cc06a42
+# %% ../nbs/03_sketch.ipynb #4c0d6a56
 def xdog(gray: Tensor, sigma: float = 0.4, k: float = 4.5, gamma: float = 0.95,
          eps: float = 0.02, phi: float = 200.) -> Tensor:
     "Extended difference of Gaussians: (B,1,H,W) grey in [0,1] (RGB is converted) -> sketch in [0,1], dark lines on white."
@@ -59,7 +59,7 @@ def xdog(gray: Tensor, sigma: float = 0.4, k: float = 4.5, gamma: float = 0.95,
     d = gaussian_blur(g, sigma) - gamma * gaussian_blur(g, k * sigma)
     return torch.where(d >= eps, torch.ones_like(d), 1 + torch.tanh(phi * (d - eps))).clamp(0, 1)
 
-# %% ../nbs/03_sketch.ipynb #8219e7b3
+# %% ../nbs/03_sketch.ipynb #0f57b68e
 def _ramp(x: Tensor, threshold: float, softness: float) -> Tensor:
     "0 below threshold - softness/2, 1 above threshold + softness/2, linear in between."
     return ((x - threshold) / max(softness, 1e-6) + 0.5).clamp(0, 1)
@@ -85,7 +85,7 @@ def edges(rgb: Tensor, radius: int = 1, threshold: float = 0.25, softness: float
     grad = (_max_filter(rgb, radius) + _max_filter(-rgb, radius)).amax(1, keepdim=True)
     return line_width(1 - _ramp(grad, threshold, softness), width)
 
-# %% ../nbs/03_sketch.ipynb #41c4d264
+# %% ../nbs/03_sketch.ipynb #1e34682c
 def _disc(tol: int, dtype, device) -> Tensor:
     "A (1,1,2tol+1,2tol+1) disc of radius `tol`."
     r = torch.arange(-tol, tol + 1, dtype=torch.float32)
@@ -119,7 +119,7 @@ def line_f1(pred: Tensor, target: Tensor, tol: int = 2, thresh: float = 0.5) -> 
     "Per-image (precision, recall, F1) of the line pixels of `pred` against `target`, each of shape (B,)."
     return prf_from_counts(line_counts(pred, target, tol, thresh))
 
-# %% ../nbs/03_sketch.ipynb #a986d48f
+# %% ../nbs/03_sketch.ipynb #636c263c
 def combine(*sketches: Tensor, weights: Sequence[float] | None = None, how: str = 'mean') -> Tensor:
     "Merge sketches (B,1,H,W) per pixel: weighted 'mean' (the thesis), 'min' (union of lines) or 'max' (intersection)."
     if not sketches: raise ValueError("combine: give at least one sketch")
@@ -135,8 +135,8 @@ def combine(*sketches: Tensor, weights: Sequence[float] | None = None, how: str 
     w = (w / w.sum()).to(x.dtype).to(x.device).view(-1, 1, 1, 1, 1)
     return (x * w).sum(0)
 
-# %% ../nbs/03_sketch.ipynb #f27842e6
-DEFAULT_SKETCH = dict(method='xdog', sigma=0.4, k=4.5, gamma=0.95, eps=0.02, phi=200., width=0)
+# %% ../nbs/03_sketch.ipynb #0edca489
+DEFAULT_SKETCH = dict(method='xdog', sigma=0.4, k=4.5, gamma=0.95, eps=0.005, phi=10., width=1)   # tuned on OpenMoji train, below
 
 def default_sketch(rgb: Tensor) -> Tensor:
     "The default synthesiser: `DEFAULT_SKETCH`'s method with its tuned parameters."
@@ -164,7 +164,7 @@ def synthesize_sketch(rgb: Tensor, method: str | Callable[[Tensor], Tensor] | No
         raise ValueError(f"synthesize_sketch: {getattr(fn, '__name__', fn)!r} returned {tuple(getattr(out, 'shape', ()))}, expected {(b, 1, h, w)}")
     return out.to(rgb.dtype).clamp(0, 1)
 
-# %% ../nbs/03_sketch.ipynb #012ef7cf
+# %% ../nbs/03_sketch.ipynb #136960b9
 def module_extractor(model: torch.nn.Module, gray: bool = False, in_range: tuple[float, float] = (0., 1.),
                      out_range: tuple[float, float] = (0., 1.), invert: bool = False, size: int | None = None) -> Callable[[Tensor], Tensor]:
     "Wrap a network image->line map as a `synthesize_sketch` method (eval mode, no grad, its device, resize to `size` and back)."
@@ -187,7 +187,7 @@ def module_extractor(model: torch.nn.Module, gray: bool = False, in_range: tuple
         return 1 - y if invert else y
     return extract
 
-# %% ../nbs/03_sketch.ipynb #c6d301e7
+# %% ../nbs/03_sketch.ipynb #ea108321
 _JPEG_LUMA = torch.tensor([
     [16, 11, 10, 16, 24, 40, 51, 61], [12, 12, 14, 19, 26, 58, 60, 55], [14, 13, 16, 24, 40, 57, 69, 56],
     [14, 17, 22, 29, 51, 87, 80, 62], [18, 22, 37, 56, 68, 109, 103, 77], [24, 35, 55, 64, 81, 104, 113, 92],
@@ -219,7 +219,7 @@ def jpeg_like(x: Tensor, quality: Tensor | float) -> Tensor:
     out = out.reshape(b, 1, H, W)
     return out[..., :h, :w].clamp(0, 1)
 
-# %% ../nbs/03_sketch.ipynb #0594facd
+# %% ../nbs/03_sketch.ipynb #08d03cfe
 def _blur_per_image(x: Tensor, sigma: Tensor, radius: int = 4) -> Tensor:
     "Separable Gaussian blur of (B,1,H,W) with one sigma per image (B,), replicated borders."
     b = x.shape[0]
@@ -237,7 +237,7 @@ def _generator(generator: torch.Generator | int | None) -> torch.Generator | Non
     if isinstance(generator, int): return torch.Generator().manual_seed(generator)
     raise TypeError(f"augment_sketch: generator must be a torch.Generator, an int seed or None, got {type(generator).__name__}")
 
-# %% ../nbs/03_sketch.ipynb #df047f44
+# %% ../nbs/03_sketch.ipynb #470ed2a1
 AUGMENTS = ('width', 'gaps', 'pencil', 'blur', 'levels', 'grain', 'jpeg')
 
 def augment_sketch(sketch: Tensor, generator: torch.Generator | int | None = None, p: float | dict = 0.5,
@@ -290,13 +290,13 @@ def augment_sketch(sketch: Tensor, generator: torch.Generator | int | None = Non
     apply('jpeg', lambda t: jpeg_like(t, unif(*jpeg, len(t)).flatten()))
     return x.clamp(0, 1)
 
-# %% ../nbs/03_sketch.ipynb #767b1064
+# %% ../nbs/03_sketch.ipynb #78554438
 import itertools
 import random
 import pandas as pd
 from fastprogress.fastprogress import progress_bar
 
-# %% ../nbs/03_sketch.ipynb #ed83deda
+# %% ../nbs/03_sketch.ipynb #fac4e3df
 def _scores(fn: Callable[[Tensor], Tensor], batches: Sequence[tuple[Tensor, Tensor]], tol: int) -> dict:
     "Mean per-image precision/recall/F1 and pooled F1 of `fn` over (rgb, line) batches."
     counts = torch.cat([line_counts(synthesize_sketch(rgb, fn), to_gray(line), tol) for rgb, line in batches])

@@ -93,7 +93,8 @@ def test_features_match_pytorch_fid_inceptionv3_with_the_same_weights(model, mon
 def test_pytorch_fid_command_line_and_ours_read_each_others_stats(folders, torch_home, model, tmp_path):
     env = dict(__import__('os').environ, TORCH_HOME=str(torch_home))
     theirs = tmp_path / 'theirs.npz'
-    out = subprocess.run([sys.executable, '-m', 'pytorch_fid', '--device', 'cpu', '--save-stats', str(folders[0]), str(theirs)],
+    out = subprocess.run([sys.executable, '-m', 'pytorch_fid', '--device', 'cpu', '--num-workers', '0', '--save-stats',
+                          str(folders[0]), str(theirs)],
                          capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     mu_t, sigma_t = load_stats(theirs)                        # we read pytorch-fid's file
@@ -101,10 +102,10 @@ def test_pytorch_fid_command_line_and_ours_read_each_others_stats(folders, torch
     np.testing.assert_allclose(mu, mu_t, atol=1e-5)
     np.testing.assert_allclose(sigma, sigma_t, atol=1e-5)
     ours = save_stats(tmp_path / 'ours.npz', mu, sigma)
-    out = subprocess.run([sys.executable, '-m', 'pytorch_fid', '--device', 'cpu', str(ours), str(theirs)],
-                         capture_output=True, text=True, timeout=300, env=env)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert abs(float(out.stdout.split('FID:')[1])) < 1e-3      # pytorch-fid reads ours
+    from pytorch_fid.fid_score import calculate_frechet_distance, compute_statistics_of_path
+    mu_r, sigma_r = compute_statistics_of_path(str(ours), None, 50, 2048, 'cpu')   # pytorch-fid's reader of .npz
+    np.testing.assert_array_equal(mu_r, mu)
+    assert abs(calculate_frechet_distance(mu_r, sigma_r, mu_t, sigma_t)) < 1e-3
     assert frechet_distance(mu, sigma, mu_t, sigma_t) < 1e-3
 
 
@@ -153,7 +154,7 @@ def test_cli_fid_folders_stats_and_labels(folders, tmp_path):
     mu, sigma = load_stats(tmp_path / 'a.npz')
     assert mu.shape == (2048,) and sigma.shape == (2048, 2048)
     r = cli(tmp_path / 'a.npz', tmp_path / 'a.npz')                       # stats only: no network needed
-    assert r.returncode == 0 and r.stdout.strip() == 'FID: 0.0'
+    assert r.returncode == 0 and r.stdout.strip() == 'FID: 0.0'   # identical statistics: exactly 0
     r = cli(tmp_path / 'a.npz', a, '--dims', '64', '--device', 'cpu')
     assert r.returncode == 1 and 'statistics of 2048-d features, but dims=64' in r.stderr
 
@@ -235,3 +236,18 @@ def test_fid_xyv_with_the_xyv_vgg():
     feats = xyv_activations(x, net, size=64, device='cpu', progress=False)
     assert feats.shape == (4, 256) and np.isfinite(feats).all()
     assert fid_xyv(x, x, net, size=64, device='cpu', progress=False) < 1e-6
+
+
+def test_cli_fid_xyv_is_labelled_apart(folders, tmp_path):
+    models = pytest.importorskip('sketchcolor.models')
+    torch.manual_seed(0)
+    models.save_model(models.XYVVGG(10), tmp_path / 'xyvvgg.safetensors')
+    a, b = folders
+    r = cli(a, b, '--xyv-weights', tmp_path / 'xyvvgg.safetensors', '--device', 'cpu')
+    assert r.returncode == 0, r.stderr
+    line = r.stdout.strip().splitlines()[-1]
+    assert line.startswith('FID_xyv: ') and float(line.split(':')[1]) >= 0
+    r = cli('--save-stats', a, tmp_path / 'x.npz', '--xyv-weights', tmp_path / 'xyvvgg.safetensors', '--device', 'cpu')
+    assert r.returncode == 0, r.stderr
+    r = cli(tmp_path / 'x.npz', tmp_path / 'x.npz')                  # FID_xyv stats are refused by standard FID
+    assert r.returncode == 1 and 'holds FID_xyv statistics' in r.stderr
