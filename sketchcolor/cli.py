@@ -5,11 +5,12 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'usage', 'main']
 
-# %% ../nbs/11_cli.ipynb #00b90023
+# %% ../nbs/11_cli.ipynb #aa93d0a7
 import importlib
 import sys
+import warnings
 
-# %% ../nbs/11_cli.ipynb #1435ea70
+# %% ../nbs/11_cli.ipynb #4b74504e
 COMMANDS: dict[str, tuple[str, str, str]] = {
     'colorize': ('sketchcolor.inference', 'cli_colorize', 'colour a sketch (or a folder of sketches) from a colour hint'),
     'demo':     ('sketchcolor.inference', 'cli_demo', 'colour the bundled example; writes sketch | hint | result'),
@@ -28,11 +29,14 @@ def usage() -> str:
     lines += ['', "Run 'sketchcolor <command> --help' for the options of a command."]
     return '\n'.join(lines)
 
-# %% ../nbs/11_cli.ipynb #bdd9d47a
+# %% ../nbs/11_cli.ipynb #b226f240
 def _load_command(name: str):
     "The `cli_<name>` function of a subcommand, or an error message saying why it is not available."
     module, func, _ = COMMANDS[name]
-    try: mod = importlib.import_module(module)
+    try:
+        with warnings.catch_warnings():      # fastai's import triggers a torch.jit deprecation warning: not the user's business
+            warnings.filterwarnings('ignore', message='.*torch.jit.script.*deprecated', category=FutureWarning)
+            mod = importlib.import_module(module)
     except ModuleNotFoundError as e:
         if e.name == module: return f"sketchcolor {name}: not available in this version (module {module} does not exist yet)"
         return f"sketchcolor {name}: needs the Python package {e.name!r}, which is not installed (pip install {e.name})"
@@ -62,10 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         print(fn, file=sys.stderr)
         return 2
     try: code = fn(rest)
+    except SystemExit as e:                   # a subcommand's argparse exits on --help or a usage error
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     except KeyboardInterrupt:
         print(f"sketchcolor {name}: interrupted", file=sys.stderr)
         return 130
     return int(code or 0)
 
-# %% ../nbs/11_cli.ipynb #0416ec74
+# %% ../nbs/11_cli.ipynb #36104b8b
 if __name__ == '__main__' and str(globals().get('__file__', '')).endswith('cli.py'): sys.exit(main())

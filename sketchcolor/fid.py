@@ -384,12 +384,15 @@ def load_stats(path: Union[str, Path], feature_space: str = 'FID') -> tuple[np.n
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"stats file not found: {path}")
     try:
-        with np.load(path, allow_pickle=False) as f:
-            keys = set(f.files)
-            if not {'mu', 'sigma'} <= keys: raise ValueError(f"{path}: not a stats file (needs arrays 'mu' and 'sigma', has {sorted(keys)})")
-            mu, sigma = f['mu'][:], f['sigma'][:]
-            space = str(f['feature_space']) if 'feature_space' in keys else 'FID'
-    except (OSError, zipfile.BadZipFile, EOFError) as e: raise ValueError(f"{path}: cannot read stats file ({e})") from None
+        data = np.load(path, allow_pickle=False)
+        if not hasattr(data, 'files'): raise ValueError("a single array, not an .npz archive")
+        with data: arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise ValueError(f"{path}: cannot read stats file ({str(e).splitlines()[0][:200]})") from None
+    if not {'mu', 'sigma'} <= set(arrays):
+        raise ValueError(f"{path}: not a stats file (needs arrays 'mu' and 'sigma', has {sorted(arrays)})")
+    mu, sigma = arrays['mu'], arrays['sigma']
+    space = str(arrays['feature_space']) if 'feature_space' in arrays else 'FID'
     if space != feature_space:
         raise ValueError(f"{path}: holds {space} statistics, not {feature_space} statistics")
     _as_stats(mu, sigma, str(path))

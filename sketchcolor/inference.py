@@ -40,9 +40,10 @@ class WeightsNotFoundError(FileNotFoundError):
     "No colorizer weights where `load_colorizer` looks; the message says where it looked."
 
 def weight_candidates() -> list[Path]:
-    "Default places for the colorizer weights: the repository's `weights/` folder, then package data."
+    "Default places for the colorizer weights: the repository's `weights/` folder (clone or editable install), then package data."
     pkg = _package_dir()
-    return [pkg.parent / 'weights' / WEIGHTS_NAME, pkg / 'weights' / WEIGHTS_NAME]
+    repo = [pkg.parent / 'weights' / WEIGHTS_NAME] if (pkg.parent / 'settings.ini').is_file() else []
+    return repo + [pkg / 'weights' / WEIGHTS_NAME]
 
 def find_weights(path: str | Path | None = None) -> Path:
     "Resolve the colorizer weights file: `path`, then $SKETCHCOLOR_WEIGHTS, then `weight_candidates()`."
@@ -196,7 +197,8 @@ def to_pil(rgb: Tensor) -> Image.Image:
     "A (3, H, W) tensor in [0,1] -> RGB PIL image."
     return Image.fromarray((rgb.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8))
 
-def colorize(sketch, hint, model: Colorizer | None = None, size: int = 256,
+def colorize(sketch: 'str | Path | Image.Image | np.ndarray', hint: 'str | Path | Image.Image | np.ndarray',
+             model: Colorizer | None = None, size: int = 256,
              device: str | torch.device | None = None) -> Image.Image:
     "Colour `sketch` from the colour `hint` (paths, PIL images or arrays); result at the sketch's resolution."
     _check_size(size)

@@ -93,17 +93,18 @@ def test_features_match_pytorch_fid_inceptionv3_with_the_same_weights(model, mon
 def test_pytorch_fid_command_line_and_ours_read_each_others_stats(folders, torch_home, model, tmp_path):
     env = dict(__import__('os').environ, TORCH_HOME=str(torch_home))
     theirs = tmp_path / 'theirs.npz'
-    out = subprocess.run([sys.executable, '-m', 'pytorch_fid', '--device', 'cpu', '--num-workers', '0', '--save-stats',
-                          str(folders[0]), str(theirs)],
+    out = subprocess.run([sys.executable, '-m', 'pytorch_fid', '--device', 'cpu', '--num-workers', '0', '--dims', '192',
+                          '--save-stats', str(folders[0]), str(theirs)],
                          capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
     mu_t, sigma_t = load_stats(theirs)                        # we read pytorch-fid's file
-    mu, sigma = activation_stats(folders[0], model=model, progress=False)
+    mu, sigma = activation_stats(folders[0], dims=192, device='cpu', progress=False)
+    assert mu.shape == mu_t.shape == (192,)
     np.testing.assert_allclose(mu, mu_t, atol=1e-5)
     np.testing.assert_allclose(sigma, sigma_t, atol=1e-5)
     ours = save_stats(tmp_path / 'ours.npz', mu, sigma)
     from pytorch_fid.fid_score import calculate_frechet_distance, compute_statistics_of_path
-    mu_r, sigma_r = compute_statistics_of_path(str(ours), None, 50, 2048, 'cpu')   # pytorch-fid's reader of .npz
+    mu_r, sigma_r = compute_statistics_of_path(str(ours), None, 50, 192, 'cpu')   # pytorch-fid's reader of .npz
     np.testing.assert_array_equal(mu_r, mu)
     assert abs(calculate_frechet_distance(mu_r, sigma_r, mu_t, sigma_t)) < 1e-3
     assert frechet_distance(mu, sigma, mu_t, sigma_t) < 1e-3
@@ -149,14 +150,14 @@ def test_cli_fid_folders_stats_and_labels(folders, tmp_path):
     assert line.startswith('FID: ') and float(line[5:]) > 0
     r = cli(a, a, '--dims', '64', '--device', 'cpu')
     assert r.returncode == 0 and float(r.stdout.split('FID:')[1]) < 1e-6
-    r = cli('--save-stats', a, tmp_path / 'a.npz', '--device', 'cpu')
+    r = cli('--save-stats', a, tmp_path / 'a.npz', '--dims', '192', '--device', 'cpu')
     assert r.returncode == 0, r.stderr
     mu, sigma = load_stats(tmp_path / 'a.npz')
-    assert mu.shape == (2048,) and sigma.shape == (2048, 2048)
+    assert mu.shape == (192,) and sigma.shape == (192, 192)
     r = cli(tmp_path / 'a.npz', tmp_path / 'a.npz')                       # stats only: no network needed
     assert r.returncode == 0 and r.stdout.strip() == 'FID: 0.0'   # identical statistics: exactly 0
     r = cli(tmp_path / 'a.npz', a, '--dims', '64', '--device', 'cpu')
-    assert r.returncode == 1 and 'statistics of 2048-d features, but dims=64' in r.stderr
+    assert r.returncode == 1 and 'statistics of 192-d features, but dims=64' in r.stderr
 
 
 @pytest.mark.parametrize('args, message', [

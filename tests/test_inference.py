@@ -109,8 +109,10 @@ def test_default_candidates_are_repo_then_package():
     import sketchcolor
     pkg = os.path.dirname(os.path.abspath(sketchcolor.__file__))
     c = [str(p) for p in weight_candidates()]
-    assert c == [os.path.join(os.path.dirname(pkg), 'weights', 'colorizer.safetensors'),
-                 os.path.join(pkg, 'weights', 'colorizer.safetensors')]
+    repo = os.path.dirname(pkg)
+    expected = [os.path.join(repo, 'weights', 'colorizer.safetensors')] if os.path.isfile(os.path.join(repo, 'settings.ini')) else []
+    assert c == expected + [os.path.join(pkg, 'weights', 'colorizer.safetensors')]
+    assert os.path.isfile(os.path.join(repo, 'settings.ini')) == (len(c) == 2)
 
 
 def test_bad_array_input():

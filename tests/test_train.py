@@ -85,7 +85,7 @@ def test_switcher_counts():
     sw = GANSwitcher(nb=2)
     modes = [sw.step(1.0) for _ in range(6)]
     assert modes == ['generator', 'critic', 'critic', 'generator', 'generator', 'critic']
-    assert sw.steps == {'generator': 3, 'critic': 3}
+    assert sw.steps == {'generator': 4, 'critic': 2} and sw.switches == 3
 
 
 def test_pack_round_trip(tmp_path):
@@ -123,6 +123,13 @@ def test_missing_vgg_fails_before_training(tmp_path, capsys):
     assert cli_train([str(tmp_path / 'c.json'), '--out', str(tmp_path / 'o')]) == 2
     assert 'no_vgg.safetensors: XYV-VGG weights not found' in capsys.readouterr().err
     assert not (tmp_path / 'o' / 'stage1_mse_log.csv').exists()
+
+
+def test_data_and_vgg_overrides(capsys):
+    assert cli_train(['gpu', '--data', str(PAIRS), '--vgg', 'some/vgg.safetensors', '--show']) == 0
+    cfg = json.loads(capsys.readouterr().out)
+    assert cfg['sources'] == [dict(kind='openmoji', path=str(PAIRS.resolve()))]
+    assert cfg['vgg'].endswith('some/vgg.safetensors')
 
 
 def test_show_config_through_console_command():
