@@ -43,9 +43,10 @@ def _write_csv(df: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 def _parallel(f, items: list, **kwargs) -> list:
-    "fastcore's `parallel`; in a Jupyter kernel (a process with threads) workers start from a 'forkserver' instead of a fork."
+    "fastcore's `parallel`; under IPython/Jupyter or with threads running, workers start from a 'forkserver', not a fork."
     import importlib, multiprocessing as mp
-    if 'ipykernel' not in sys.modules: return parallel(f, items, method='fork', **kwargs)
+    import threading
+    if 'IPython' not in sys.modules and threading.active_count() == 1: return parallel(f, items, method='fork', **kwargs)
     mp.set_forkserver_preload(['torch', 'sketchcolor.colors', 'sketchcolor.data'])   # imported once, not per worker
     f = getattr(importlib.import_module('sketchcolor.data'), f.__name__)   # importable by the workers
     return parallel(f, items, method='forkserver', **kwargs)

@@ -76,8 +76,10 @@ class ResBlock(nn.Module):
         return torch.sqrt(a2 + b ** 2 + 1e-6).view(1, -1, 1, 1)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = self.pre(x)
-        return (self.shortcut(x) + self.residual(x)) / self._scale()
+        p = self.pre(x)
+        # identity shortcut carries the raw input (standard pre-activation ResNet); a conv shortcut reads the pre-activated one
+        sc = x if isinstance(self.shortcut, nn.Identity) else self.shortcut(p)
+        return (sc + self.residual(p)) / self._scale()
 
 # %% ../nbs/04_models.ipynb #3eb3b8cb
 class PositionalInfo(nn.Module):

@@ -11,7 +11,7 @@ __all__ = ['DEFAULT_CONFIG', 'CONFIGS', 'PairData', 'load_openmoji', 'pack_openm
            'GANSwitcher', 'gan_validation', 'train_gan', 'flat_colour', 'evaluate', 'hint_obedience', 'load_config',
            'train_nogan', 'model_card', 'cli_train']
 
-# %% ../nbs/06_nogan.ipynb #61fe6190
+# %% ../nbs/06_nogan.ipynb #c822c7f2
 import argparse, copy, io, json, math, os, sys, tarfile, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +24,7 @@ from torch import Tensor
 from PIL import Image
 import matplotlib.pyplot as plt
 
-# %% ../nbs/06_nogan.ipynb #34e60e67
+# %% ../nbs/06_nogan.ipynb #e5ec6a62
 from fastcore.parallel import parallel
 from fastai.torch_core import TensorImage, TensorImageBW, default_device
 from fastai.data.core import TfmdDL, DataLoaders
@@ -41,14 +41,14 @@ from fastai.callback.tracker import SaveModelCallback
 from fastai.callback.schedule import *
 from fastai.callback.fp16 import *
 
-# %% ../nbs/06_nogan.ipynb #eb6930df
+# %% ../nbs/06_nogan.ipynb #38a24fdb
 from .colors import rgb2hhsv, hhsv2rgb, xyv2rgb, colorfulness, mean_saturation
 from .data import cache_dir, on_white, openmoji_split
 from .sketch import synthesize_sketch, augment_sketch
 from .models import Colorizer, Discriminator, XYVVGG, save_model, load_model
 from .losses import colorizer_loss, GeneratorLoss, rgb_to_space, space_to_hhsv
 
-# %% ../nbs/06_nogan.ipynb #19d4009d
+# %% ../nbs/06_nogan.ipynb #d75f4fa0
 @dataclass
 class PairData:
     "Preloaded drawings: `sketch` (N,1,S,S) and `color` (N,3,S,S) uint8 tensors and their `items` table."
@@ -74,7 +74,7 @@ class PairData:
         return cls(torch.cat([p.sketch for p in parts]), torch.cat([p.color for p in parts]),
                    pd.concat([p.items for p in parts], ignore_index=True))
 
-# %% ../nbs/06_nogan.ipynb #ad823761
+# %% ../nbs/06_nogan.ipynb #e9ced9a3
 def _read_rgb(path: Path | tuple, size: int) -> np.ndarray:
     "An image file (or a (name, bytes) pair) as a (size, size, 3) uint8 array: on white, padded square, resized."
     name, src = path if isinstance(path, tuple) else (path, path)
@@ -90,7 +90,7 @@ def _read_rgb(path: Path | tuple, size: int) -> np.ndarray:
     if img.size != (size, size): img = img.resize((size, size), Image.LANCZOS)
     return np.asarray(img, dtype=np.uint8)
 
-# %% ../nbs/06_nogan.ipynb #ef3b97e6
+# %% ../nbs/06_nogan.ipynb #8214fc90
 def _stack(arrays: list, grey: bool) -> Tensor:
     t = torch.from_numpy(np.stack(arrays)).permute(0, 3, 1, 2).contiguous()
     return t[:, :1] if grey else t
@@ -117,7 +117,7 @@ def _openmoji_pairs(items: pd.DataFrame, colors, lines) -> PairData:
     items = items.assign(source='openmoji', base='openmoji:' + items.base.where(items.base != '', items.hexcode))
     return PairData(_stack([_grey_u8(a) for a in lines], True), _stack(list(colors), False), items.reset_index(drop=True))
 
-# %% ../nbs/06_nogan.ipynb #50bd0598
+# %% ../nbs/06_nogan.ipynb #30e45c1a
 def _webp(img: Image.Image) -> bytes:
     b = io.BytesIO(); img.save(b, 'WEBP', lossless=True, quality=100, method=4)
     return b.getvalue()
@@ -176,7 +176,7 @@ def unpack_openmoji(tar: str | Path, dest: str | Path | None = None, n_workers: 
     parallel(_unpack_one, list(files.items()), dest=dest, n_workers=n_workers, threadpool=True, progress=False)
     return dest
 
-# %% ../nbs/06_nogan.ipynb #a376fee3
+# %% ../nbs/06_nogan.ipynb #8f46a370
 def load_clipart(csv: str | Path, size: int = 256, limit: int | None = None, n_workers: int = 8,
                  device=None, chunk: int = 64) -> PairData:
     "Kept clip art of the cleaning table `csv` (`path`, optional `keep` and `file`) with sketches from `synthesize_sketch`."
@@ -198,7 +198,7 @@ def load_clipart(csv: str | Path, size: int = 256, limit: int | None = None, n_w
                               base=['clipart:' + str(p) for p in paths]))
     return PairData(torch.cat(sketches), color, items)
 
-# %% ../nbs/06_nogan.ipynb #fa6f1faa
+# %% ../nbs/06_nogan.ipynb #eecfb9db
 def split_pairs(data: PairData, valid_pct: float = 0.1, seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
     "Train and valid positions of `data`, grouped by `base` (skin-tone variants stay together)."
     groups = pd.DataFrame(dict(base=data.items.base.unique()))
@@ -206,7 +206,7 @@ def split_pairs(data: PairData, valid_pct: float = 0.1, seed: int = 42) -> tuple
     is_valid = data.items.base.isin(set(valid.base)).to_numpy()
     return np.flatnonzero(~is_valid), np.flatnonzero(is_valid)
 
-# %% ../nbs/06_nogan.ipynb #49b25bc5
+# %% ../nbs/06_nogan.ipynb #8cce1fed
 class TensorSketch(TensorImageBW):
     "A sketch (B,1,H,W): dark lines on white paper. Colour-only transforms pass it through."
 
@@ -226,7 +226,7 @@ class DegradeSketch(RandTransform):
         self.kwargs = kwargs
     def encodes(self, x: TensorSketch): return TensorSketch(augment_sketch(x, **self.kwargs))
 
-# %% ../nbs/06_nogan.ipynb #639f881f
+# %% ../nbs/06_nogan.ipynb #2d3a282e
 def output_to_rgb(x: Tensor, space: str = 'hhsv') -> Tensor:
     "A model output in `space` ('hhsv', 'xyv' or 'rgb') as RGB in [0,1]."
     return {'hhsv': hhsv2rgb, 'xyv': xyv2rgb, 'rgb': lambda t: t.clamp(0, 1)}[space](x.float())
@@ -244,7 +244,7 @@ def _show_rows(rows: dict, max_n: int = 6, size: float = 1.3):
     plt.tight_layout()
     return fig
 
-# %% ../nbs/06_nogan.ipynb #3e7b5b3b
+# %% ../nbs/06_nogan.ipynb #c7350796
 class ColorizeDL(TfmdDL):
     "Batches (sketch, hint, target) indexed straight from a `PairData` (uint8 tensors on any device)."
     epoch_items: int | None = None
@@ -275,7 +275,7 @@ class ColorizeDL(TfmdDL):
         if pred.shape[1] != 3: pred = output_to_rgb(pred, self.out_space)
         return _show_rows({'sketch': sketch, 'hint': hint, 'target': target, 'prediction': pred}, max_n)
 
-# %% ../nbs/06_nogan.ipynb #311b6c34
+# %% ../nbs/06_nogan.ipynb #621ccfcd
 def load_sources(sources, size: int = 256, n_workers: int = 8, device=None) -> PairData:
     "Load and concatenate `sources`: a `PairData`, an OpenMoji folder, or a list of {'kind', 'path', 'limit'} specs."
     if isinstance(sources, PairData): return sources
@@ -315,7 +315,7 @@ def colorize_dls(sources, size: int = 256, bs: int = 10, valid_pct: float = 0.1,
     dls.data, dls.train_idx, dls.valid_idx = data, train_idx, valid_idx
     return dls
 
-# %% ../nbs/06_nogan.ipynb #38218d84
+# %% ../nbs/06_nogan.ipynb #4d18b561
 class _DecodedLoss(nn.Module):
     "A colorizer loss that also decodes (main, extra) predictions to RGB for fastai's `show_results`."
     def __init__(self, loss: nn.Module, out_space: str):
@@ -334,7 +334,7 @@ def _psnr_metric(out_space: str):
     def valid_psnr(preds, target): return psnr(output_to_rgb(preds[0], out_space), target).mean()
     return AvgMetric(valid_psnr)
 
-# %% ../nbs/06_nogan.ipynb #dd0f0ac8
+# %% ../nbs/06_nogan.ipynb #1a4be08c
 def load_vgg(vgg) -> nn.Module:
     "The XYV-VGG for Eq 5.2: a module, a path to a saved `XYVVGG`, or 'random' (untrained; tests only)."
     if isinstance(vgg, nn.Module): return vgg
@@ -351,7 +351,7 @@ def make_loss(loss: str, out_space: str = 'hhsv', vgg=None) -> nn.Module:
     if loss == 'perceptual': return colorizer_loss('5.2', out_space, load_vgg(vgg))
     raise ValueError(f"loss must be 'mse' or 'perceptual', got {loss!r}")
 
-# %% ../nbs/06_nogan.ipynb #c3c22e5a
+# %% ../nbs/06_nogan.ipynb #f0bc8841
 class TimeBudget(Callback):
     "Stop training cleanly when `seconds` of wall-clock time are spent (after the epoch; mid-epoch past `hard`×)."
     order = 90
@@ -399,11 +399,12 @@ def _write_json(path: Path, obj) -> None:
     with os.fdopen(fd, 'w') as f: json.dump(obj, f, indent=1, default=str)
     os.replace(tmp, path)
 
-# %% ../nbs/06_nogan.ipynb #6c8c47ca
+# %% ../nbs/06_nogan.ipynb #f687482d
 def colorizer_learner(dls, model: nn.Module, loss: str = 'mse', vgg=None, path: str | Path = '.',
                       name: str = 'colorizer', clip: float = 1.0, mixed_precision: str | None = 'auto') -> Learner:
     "A fastai Learner for `model`: Eq 5.1 ('mse') or Eq 5.2 ('perceptual'), ranger, GradientClip, CSV log, checkpoints."
     out_space = getattr(model, 'out_space', 'hhsv')
+    Path(path).mkdir(parents=True, exist_ok=True)
     lf = _DecodedLoss(make_loss(loss, out_space, vgg), out_space).to(dls.device)
     learn = Learner(dls, model.to(dls.device), loss_func=lf, opt_func=ranger, metrics=_psnr_metric(out_space),
                     path=Path(path), model_dir='checkpoints',
@@ -413,7 +414,7 @@ def colorizer_learner(dls, model: nn.Module, loss: str = 'mse', vgg=None, path: 
     if mixed_precision is not None: learn.add_cb(MixedPrecision(amp_mode=mixed_precision))
     return learn
 
-# %% ../nbs/06_nogan.ipynb #0d9ec645
+# %% ../nbs/06_nogan.ipynb #7c17e5de
 def seconds_per_batch(learn: Learner, n: int = 4) -> float:
     "Measured seconds per training batch (data + forward + backward) after one warm-up batch; the model is unchanged."
     model, dl = learn.model, learn.dls.train
@@ -447,7 +448,7 @@ def plan_epochs(sec_per_batch: float | None, n_train_batches: int, n_valid_batch
     batches = max(1, int((seconds / n_epoch - sec_per_batch * n_valid_batches / 3) / sec_per_batch))
     return dict(n_epoch=n_epoch, epoch_items=min(batches, n_train_batches) * bs, est_epoch_s=epoch_s)
 
-# %% ../nbs/06_nogan.ipynb #8be19510
+# %% ../nbs/06_nogan.ipynb #8dcb60ff
 def _read_log(path: Path) -> pd.DataFrame:
     "A fastai CSV log (possibly appended to by several fits), one row per epoch, last occurrence kept."
     if not Path(path).exists(): return pd.DataFrame()
@@ -494,7 +495,7 @@ def fit_stage(learn: Learner, lr: float, minutes: float | None = None, max_epoch
     _write_json(state_f, dict(summary, epoch=len(hist) - 1, best=best))
     return dict(summary, resumed=state is not None, history=hist.to_dict('records'))
 
-# %% ../nbs/06_nogan.ipynb #b588ca9f
+# %% ../nbs/06_nogan.ipynb #2b7d4aa4
 def train_generator(dls, model: nn.Module, out: str | Path, mse: dict | None = None, perceptual: dict | None = None,
                     vgg=None, mixed_precision='auto', progress: bool = True) -> dict:
     "NoGAN stage 1: Eq 5.1 then Eq 5.2 (each a dict of fit_stage arguments, or None to skip); saves generator_pregan.safetensors."
@@ -510,7 +511,7 @@ def train_generator(dls, model: nn.Module, out: str | Path, mse: dict | None = N
     model.to(dls.device)
     return report
 
-# %% ../nbs/06_nogan.ipynb #63dd912b
+# %% ../nbs/06_nogan.ipynb #98441b54
 @torch.no_grad()
 def generate(model: nn.Module, data: PairData, bs: int = 32, device=None) -> Tensor:
     "The model's RGB outputs (uint8, on the CPU) for every pair of `data`, hint = target, eval mode."
@@ -531,7 +532,7 @@ class RGBCritic(nn.Module):
         self.d = d
     def forward(self, rgb: Tensor) -> Tensor: return self.d(rgb2hhsv(rgb.float()))
 
-# %% ../nbs/06_nogan.ipynb #95e304d5
+# %% ../nbs/06_nogan.ipynb #9c705d29
 class LabelledDL(TfmdDL):
     "Batches (image, label) indexed from uint8 images (N,3,S,S) and float labels (N,)."
     def create_item(self, s): return 0 if s is None else s
@@ -557,7 +558,7 @@ def critic_dls(real_train: Tensor, fake_train: Tensor, real_valid: Tensor, fake_
     return DataLoaders(LabelledDL(ds(real_train, fake_train), shuffle=True, drop_last=True, after_batch=[IntToFloatTensor(), Flip()], **kw),
                        LabelledDL(ds(real_valid, fake_valid), shuffle=False, after_batch=[IntToFloatTensor()], **kw), device=device)
 
-# %% ../nbs/06_nogan.ipynb #2a2eaf0c
+# %% ../nbs/06_nogan.ipynb #0c89714a
 def critic_accuracy(preds, target): return accuracy_multi(preds, target, thresh=0.5, sigmoid=True)
 
 def pretrain_critic(gen: nn.Module, dls, out: str | Path, lr: float = 3e-3, minutes: float | None = None,
@@ -590,7 +591,7 @@ def pretrain_critic(gen: nn.Module, dls, out: str | Path, lr: float = 3e-3, minu
     print(f"stage2: critic valid loss {rep['valid_loss']}, accuracy {rep['valid_accuracy']}", flush=True)
     return critic, rep
 
-# %% ../nbs/06_nogan.ipynb #8863d134
+# %% ../nbs/06_nogan.ipynb #a4db95b1
 class GANSwitcher:
     "Alternate 'generator' and 'critic' every `nb` steps, or as soon as the current loss is below `threshold`."
     def __init__(self, nb: int = 10, threshold: float = 1e-4, start: str = 'generator'):
@@ -608,7 +609,7 @@ class GANSwitcher:
             self.count, self.switches = 0, self.switches + 1
         return self.mode
 
-# %% ../nbs/06_nogan.ipynb #831aa64a
+# %% ../nbs/06_nogan.ipynb #ddf4e8f1
 @torch.no_grad()
 def gan_validation(gen: nn.Module, critic: nn.Module, dl, base_loss: nn.Module, max_batches: int | None = None,
                    amp: bool = False) -> dict:
@@ -631,7 +632,7 @@ def gan_validation(gen: nn.Module, critic: nn.Module, dl, base_loss: nn.Module, 
                 colorfulness_ratio=float(torch.cat(cf_p).mean() / torch.cat(cf_t).mean().clamp_min(1e-6)),
                 critic_accuracy=hits / max(n, 1))
 
-# %% ../nbs/06_nogan.ipynb #86f3c256
+# %% ../nbs/06_nogan.ipynb #f6c25e3e
 def _bce(logits: Tensor, real: bool) -> Tensor:
     return F.binary_cross_entropy_with_logits(logits.float(), torch.full_like(logits.float(), float(real)))
 
@@ -713,7 +714,7 @@ def train_gan(gen: nn.Module, critic: nn.Module, dls, out: str | Path, vgg=None,
                 best=best, improved=improved, verdict=verdict, critic_weight_change=d_change,
                 seconds=round(time.perf_counter() - t0, 1), after_state=after_state)
 
-# %% ../nbs/06_nogan.ipynb #9b782ae0
+# %% ../nbs/06_nogan.ipynb #8bc867d2
 def _lines_over(rgb: Tensor, sketch: Tensor) -> Tensor: return rgb * sketch
 
 def flat_colour(sketch: Tensor, hint: Tensor, side: int = 8) -> Tensor:
@@ -753,7 +754,7 @@ def evaluate(model: nn.Module, dls, untrained: nn.Module | None = None, max_batc
     order = ['model', 'untrained model', 'flat colour 8×8', 'reference 96 px (upper reference)']
     return pd.DataFrame(rows).T.loc[[k for k in order if k in rows]]
 
-# %% ../nbs/06_nogan.ipynb #422f3694
+# %% ../nbs/06_nogan.ipynb #b1b92237
 @torch.no_grad()
 def hint_obedience(model: nn.Module, data: PairData, device=None) -> dict:
     "Skin-region L1 error with the variant's own hint vs other variants' hints, over the skin-tone families of `data`."
@@ -781,7 +782,7 @@ def hint_obedience(model: nn.Module, data: PairData, device=None) -> dict:
     return dict(n_families=int(df.base.nunique()), right=float(per.right.mean()), wrong=float(per.wrong.mean()),
                 obeyed_fraction=float((per.right < per.wrong).mean()))
 
-# %% ../nbs/06_nogan.ipynb #f7865195
+# %% ../nbs/06_nogan.ipynb #5fb99f35
 _REPO = Path(__file__).resolve().parents[1] if '__file__' in globals() else Path.cwd().parent
 
 DEFAULT_CONFIG = dict(
@@ -806,7 +807,7 @@ CONFIGS = dict(
                           eval_every=3, eval_batches=1, checkpoint_every=2)),
     gpu=dict(name='gpu', out_dir='runs/gpu', device='cuda'))
 
-# %% ../nbs/06_nogan.ipynb #bb558b96
+# %% ../nbs/06_nogan.ipynb #e9eaff67
 def load_config(src: str | Path | dict) -> dict:
     "A full config from a built-in name ('tiny', 'gpu'), a JSON file or a dict, over `DEFAULT_CONFIG`."
     if isinstance(src, dict): cfg, where = src, 'config'
@@ -830,7 +831,7 @@ def load_config(src: str | Path | dict) -> dict:
     if full['size'] % 16: raise ValueError(f"{where}: size must be a multiple of 16, got {full['size']}")
     return full
 
-# %% ../nbs/06_nogan.ipynb #4e791bec
+# %% ../nbs/06_nogan.ipynb #0d9f25c8
 def _device(name: str) -> torch.device:
     if name == 'auto': return default_device()
     if name.startswith('cuda') and not torch.cuda.is_available(): raise RuntimeError("config asks for device 'cuda' but no GPU is available")
@@ -849,7 +850,7 @@ def _before_after(pregan: nn.Module, gan_state: dict, dls, path: Path, n: int = 
 def _resolve(p, base: Path) -> str | None:
     return None if p is None else str(p if Path(p).is_absolute() else base / p)
 
-# %% ../nbs/06_nogan.ipynb #65bd6783
+# %% ../nbs/06_nogan.ipynb #40509529
 def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), progress: bool = True) -> dict:
     "Run the NoGAN stages of `config` (name, JSON path or dict); returns the metrics also written to out_dir/metrics.json."
     cfg = load_config(config)
@@ -903,7 +904,7 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     print(f"done in {metrics['total_seconds']} s: {out / 'colorizer.safetensors'}, {out / 'metrics.json'}", flush=True)
     return metrics
 
-# %% ../nbs/06_nogan.ipynb #06dc8361
+# %% ../nbs/06_nogan.ipynb #17f6de5c
 def _fmt(x, nd=3): return 'n/a' if x is None else (f'{x:.{nd}f}' if isinstance(x, float) else str(x))
 
 def model_card(metrics: dict) -> str:
@@ -942,7 +943,7 @@ def model_card(metrics: dict) -> str:
               "shading."]
     return '\n'.join(lines) + '\n'
 
-# %% ../nbs/06_nogan.ipynb #890c60ec
+# %% ../nbs/06_nogan.ipynb #41cdf97a
 def cli_train(argv: list[str] | None = None) -> int:
     "Console entry `sketchcolor train CONFIG`: run the NoGAN stages of a JSON config (or 'tiny' / 'gpu')."
     p = argparse.ArgumentParser(prog='sketchcolor train', description='Train the colorizer (NoGAN stages 1-3) from a JSON config.')

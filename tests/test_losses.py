@@ -40,6 +40,18 @@ def test_train_from_plain_script(tmp_path):
     assert type(load_model(out)).__name__ == 'XYVVGG'
 
 
+def test_train_with_time_budget(tmp_path, capsys):
+    "`minutes=` times a throwaway copy and picks the number of epochs itself."
+    from sketchcolor.losses import train_xyv_vgg
+    d = _openmoji_dir(tmp_path)
+    learn = train_xyv_vgg(d, out=tmp_path / 'v.safetensors', minutes=0.05, size=32, bs=4, valid_pct=0.3,
+                          num_workers=0, progress=False)
+    out = capsys.readouterr().out
+    assert 'timed' in out and 'epochs in 0.05 min' in out
+    n = int(out.split('epochs in 0.05 min')[0].split('->')[-1])
+    assert n >= 1 and len(pd.read_csv(tmp_path / 'v.log.csv')) == n
+
+
 def test_clipart_items(tmp_path):
     from sketchcolor.losses import xyv_vgg_items
     d = _openmoji_dir(tmp_path)
