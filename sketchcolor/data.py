@@ -216,7 +216,15 @@ def openmoji_split(items: pd.DataFrame | str | Path, valid_pct: float = 0.1, see
     return items[~is_valid].reset_index(drop=True), items[is_valid].reset_index(drop=True)
 
 # %% ../nbs/02_data.ipynb #fe4f4917
-Image.MAX_IMAGE_PIXELS = None  # we check the pixel count ourselves (rule `too_large`) before decoding
+from contextlib import contextmanager
+
+@contextmanager
+def _pixel_limit(limit):
+    "Set PIL's decompression-bomb limit for the block only (we check pixel counts ourselves: rule `too_large`)."
+    old = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = limit
+    try: yield
+    finally: Image.MAX_IMAGE_PIXELS = old
 
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.gif', '.bmp', '.webp', '.tif', '.tiff')
 
@@ -263,7 +271,7 @@ def _measure_file(path: str, src: Path, max_pixels: int) -> dict:
     "Size and measures of one image file (relative `path` under `src`); `error` set when it cannot be used."
     row = dict(path=path, width=0, height=0, error='')
     try:
-        with Image.open(src / path) as img:
+        with _pixel_limit(None), Image.open(src / path) as img:
             row['width'], row['height'] = img.size
             if img.width * img.height > max_pixels:
                 row['error'] = f'too_large: {img.width}x{img.height} pixels'
@@ -356,7 +364,7 @@ def _export_image(path: str, src: Path, out: Path, size: int) -> str:
     target = (out / path).with_suffix('.png')
     if target.exists(): return ''
     try:
-        with Image.open(src / path) as img: _save_png(square_on_white(img, size), target)
+        with _pixel_limit(None), Image.open(src / path) as img: _save_png(square_on_white(img, size), target)
         return ''
     except Exception as e: return f'{type(e).__name__}: {e}'[:300]
 
@@ -396,7 +404,7 @@ def contact_sheet(paths: list, root: str | Path = '.', thumb: int = 48, cols: in
     sheet = Image.new('RGB', (cols * (thumb + 2), rows * (thumb + 2)), (200, 200, 200))
     for i, p in enumerate(paths):
         try:
-            with Image.open(Path(root) / p) as img: t = on_white(img) if img.width * img.height < 4e7 else Image.new('RGB', (1, 1), (255, 0, 0))
+            with _pixel_limit(None), Image.open(Path(root) / p) as img: t = on_white(img) if img.width * img.height < 4e7 else Image.new('RGB', (1, 1), (255, 0, 0))
         except Exception: t = Image.new('RGB', (thumb, thumb), (255, 0, 0))   # unreadable: a red square
         t.thumbnail((thumb, thumb), Image.Resampling.LANCZOS)
         x, y = (i % cols) * (thumb + 2) + 1, (i // cols) * (thumb + 2) + 1

@@ -91,3 +91,12 @@ def test_prepare_openmoji_from_tarball_and_split(tmp_path):
 def test_cache_dir_env(monkeypatch, tmp_path):
     monkeypatch.setenv('SKETCHCOLOR_CACHE', str(tmp_path))
     assert cache_dir('openclipart') == tmp_path / 'openclipart'
+
+
+def test_importing_data_keeps_pil_bomb_limit():
+    "The data chapter lifts PIL's decompression-bomb limit only inside its own reads, never for the process."
+    import subprocess, sys
+    code = ("from PIL import Image; d = Image.MAX_IMAGE_PIXELS; import sketchcolor.data, sketchcolor.train; "
+            "assert Image.MAX_IMAGE_PIXELS == d, Image.MAX_IMAGE_PIXELS")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-500:]
