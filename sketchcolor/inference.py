@@ -224,17 +224,6 @@ def side_by_side(images: list[Image.Image], height: int | None = None, gap: int 
     for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
     return canvas
 
-# %% ../nbs/10_inference.ipynb #35ede588
-def side_by_side(images: list[Image.Image], height: int | None = None, gap: int = 8) -> Image.Image:
-    "Images scaled to one height (default: the first one's) and placed left to right on white."
-    height = height or images[0].height
-    ims = [im.convert('RGB').resize((max(1, round(im.width * height / im.height)), height),
-                                    Image.NEAREST if im.height < height else Image.LANCZOS) for im in images]
-    canvas = Image.new('RGB', (sum(i.width for i in ims) + gap * (len(ims) - 1), height), 'white')
-    x = 0
-    for im in ims: canvas.paste(im, (x, 0)); x += im.width + gap
-    return canvas
-
 # %% ../nbs/10_inference.ipynb #bf741448
 IMAGE_EXTS = {'.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff'}
 
