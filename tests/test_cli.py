@@ -107,7 +107,6 @@ def world(tmp_path_factory):
         'bad_device': ['colorize', t / 'sketch.png', t / 'hint.png', '-o', t / 'out' / 'x14.png', *W,
                        '--device', 'gpu9'],
         'unknown_command': ['paint'],
-        'no_weights_anywhere': ['demo', '-o', t / 'out' / 'x16.png'],
         **dict(good(n) for n in ('mode_rgba.png', 'mode_la.png', 'mode_p.png', 'mode_i16.png', 'mode_cmyk.jpg',
                                  'mode_1.png', 'mode_colour.png', 'wide_1024x768.png', 'tall_300x500.png')),
     }
@@ -217,13 +216,16 @@ def test_bad_input(world, case):
     assert not (t / 'nodir').exists()
 
 
-def test_no_weights_anywhere(world):
-    from sketchcolor.inference import weight_candidates
-    if any(p.is_file() for p in weight_candidates()): pytest.skip('default weights exist')
-    t, _, res = world
-    code, out, err = res['no_weights_anywhere']
-    assert code == 1 and err.count('\n') == 1 and 'no colorizer weights found' in err and 'weights' in err
-    assert 'Traceback' not in err and not (t / 'out' / 'x16.png').exists()
+def test_no_weights_anywhere(monkeypatch, capfd, tmp_path):
+    "An install without weights (none at any default place, no env var): one clear line, exit 1, nothing written."
+    from sketchcolor import cli, inference
+    monkeypatch.delenv(inference.WEIGHTS_ENV, raising=False)
+    monkeypatch.setattr(inference, 'weight_candidates', lambda: [tmp_path / 'weights' / inference.WEIGHTS_NAME])
+    out = tmp_path / 'noweights_demo.png'
+    code = cli.main(['demo', '-o', str(out)])
+    err = capfd.readouterr().err
+    assert code == 1 and err.count('\n') == 1 and 'no colorizer weights found' in err and 'weights' in err, err
+    assert 'Traceback' not in err and not out.exists()
 
 
 def test_missing_subcommand_is_explained(monkeypatch, capfd):
