@@ -12,12 +12,13 @@ import torch
 from torch import Tensor
 
 # %% ../nbs/01_colors.ipynb #75247b63
-def _check(x: Tensor, channels: int, fn: str) -> None:
-    "Raise a clear error unless `x` is a floating (B, `channels`, H, W) tensor."
+def _check(x: Tensor, channels: int | tuple[int, ...], fn: str) -> None:
+    "Raise a clear error unless `x` is a floating (B, C, H, W) tensor with C in `channels` (one count or a tuple)."
+    channels = (channels,) if isinstance(channels, int) else tuple(channels)
     if not isinstance(x, Tensor): raise TypeError(f"{fn}: expected a torch.Tensor, got {type(x).__name__}")
     if not x.is_floating_point(): raise TypeError(f"{fn}: expected a floating tensor, got {x.dtype}")
-    if x.ndim != 4 or x.shape[1] != channels:
-        raise ValueError(f"{fn}: expected shape (B, {channels}, H, W), got {tuple(x.shape)}")
+    if x.ndim != 4 or x.shape[1] not in channels:
+        raise ValueError(f"{fn}: expected shape (B, {' or '.join(map(str, channels))}, H, W), got {tuple(x.shape)}")
 
 # %% ../nbs/01_colors.ipynb #dcd40bc4
 def rgb2hsv(rgb: Tensor) -> Tensor:

@@ -16,12 +16,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% ../nbs/03_sketch.ipynb #8055b92a
-def _check(x: Tensor, channels: Sequence[int], fn: str) -> None:
-    "Raise a clear error unless `x` is a floating (B, C, H, W) tensor with C in `channels`."
-    if not isinstance(x, Tensor): raise TypeError(f"{fn}: expected a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point(): raise TypeError(f"{fn}: expected a floating tensor, got {x.dtype}")
-    if x.ndim != 4 or x.shape[1] not in channels:
-        raise ValueError(f"{fn}: expected shape (B, {' or '.join(map(str, channels))}, H, W), got {tuple(x.shape)}")
+from .colors import _check   # one shape/dtype check for the whole library
 
 # %% ../nbs/03_sketch.ipynb #fb0b0dbc
 _LUMA = (0.299, 0.587, 0.114)
