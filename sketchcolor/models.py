@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file, safe_open
-from .colors import hhsv2xyv, rgb2xyv
+from .colors import hhsv2xyv, rgb2xyv, _check
 
 # %% ../nbs/04_models.ipynb #5de64855
 def conv(ci: int, co: int, k: int = 3, s: int = 1, groups: int = 1, bias: bool = False) -> nn.Conv2d:
@@ -175,12 +175,6 @@ class UNet(nn.Module):
         return self.dec3(torch.cat([d2, sketch], 1))
 
 # %% ../nbs/04_models.ipynb #1e1686c7
-def _check_image(x: Tensor, channels: int, what: str) -> None:
-    "Raise a clear error unless `x` is a floating (B, `channels`, H, W) tensor."
-    if not isinstance(x, Tensor) or not x.is_floating_point() or x.ndim != 4 or x.shape[1] != channels:
-        got = tuple(x.shape) if isinstance(x, Tensor) else type(x).__name__
-        raise ValueError(f"{what}: expected a float tensor of shape (B, {channels}, H, W), got {got}")
-
 class Colorizer(nn.Module):
     "The thesis' colorizer: sketch (B,1,H,W) + colour hint (B,3,h,w) RGB -> (main (B,C,H,W), extra (B,C,8,8))."
     def __init__(self, z_dim: int = 64, out_space: str = 'hhsv', width: float = 1.0):
@@ -194,12 +188,12 @@ class Colorizer(nn.Module):
 
     def encode(self, hint: Tensor) -> Tensor:
         "Colour hint (B, 3, h, w) RGB in [0,1], any size -> z (B, z_dim) in (-1, 1)."
-        _check_image(hint, 3, 'Colorizer.encode: hint')
+        _check(hint, 3, 'Colorizer.encode: hint')
         return self.zencoder(hint)
 
     def decode(self, sketch: Tensor, z: Tensor) -> tuple[Tensor, Tensor]:
         "Sketch (B, 1, H, W) with H, W multiples of 16, and z (B, z_dim) -> (main output, extra coarse output)."
-        _check_image(sketch, 1, 'Colorizer.decode: sketch')
+        _check(sketch, 1, 'Colorizer.decode: sketch')
         h, w = sketch.shape[-2:]
         if h % 16 or w % 16:
             raise ValueError(f"Colorizer: sketch size {h}x{w} is not a multiple of 16 on both sides "
@@ -263,9 +257,9 @@ class Discriminator(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         if self.in_space == 'hhsv':
-            _check_image(x, 4, 'Discriminator: input (HxHySV)')
+            _check(x, 4, 'Discriminator: input (HxHySV)')
             x = hhsv2xyv(x)
-        else: _check_image(x, 3, 'Discriminator: input (XYV)')
+        else: _check(x, 3, 'Discriminator: input (XYV)')
         return self.body(x).squeeze(1)
 
 # %% ../nbs/04_models.ipynb #6f46df8d
@@ -287,7 +281,7 @@ class XYVVGG(nn.Module):
     def features(self, x: Tensor, space: str = 'rgb') -> list[Tensor]:
         "[phi0, phi1, phi2, phi3] of an RGB (`space='rgb'`) or XYV (`space='xyv'`) image batch."
         if space not in ('rgb', 'xyv'): raise ValueError(f"space must be 'rgb' or 'xyv', got {space!r}")
-        _check_image(x, 3, f'XYVVGG.features: input ({space})')
+        _check(x, 3, f'XYVVGG.features: input ({space})')
         if space == 'rgb': x = rgb2xyv(x)
         feats = []
         for stage in (self.stage0, self.stage1, self.stage2, self.stage3):
