@@ -19,7 +19,8 @@ from .colors import rgb2hhsv, rgb2xyv, hhsv2xyv, xyv2hhsv, rgb2hsv, hsv2rgb
 # %% auto #0
 __all__ = ['SPACES', 'CONTENT_W', 'STYLE_W', 'rgb_to_space', 'space_to_xyv', 'space_to_hhsv', 'gram', 'PerceptualLoss',
            'ColorizerLoss', 'colorizer_loss', 'frozen', 'gan_term', 'GeneratorLoss', 'PILDrawing', 'xyv_vgg_items',
-           'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data', 'hue_rotate', 'loss_report']
+           'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data', 'hue_rotate',
+           'loss_report']
 
 # %% ../nbs/05_losses.ipynb #4d0cc1c6
 SPACES = ('hhsv', 'rgb', 'xyv')
@@ -175,7 +176,7 @@ class GeneratorLoss(nn.Module):
 
 # %% ../nbs/05_losses.ipynb #6b1e7c59
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, ColSplitter, Resize, ResizeMethod,
-                               PadMode, aug_transforms, Hue, PILImage, Learner, ranger, Adam, accuracy, CSVLogger,
+                               PadMode, aug_transforms, Hue, PILImage, RandTransform, TensorImage, Learner, ranger, Adam, accuracy, CSVLogger,
                                LabelSmoothingCrossEntropyFlat, GradientClip, ShowGraphCallback, default_device)
 from .data import openmoji_split, on_white, cache_dir
 from .models import XYVVGG, Colorizer, Discriminator, save_model, load_model
@@ -223,12 +224,28 @@ def xyv_vgg_items(data_dir: str | Path | None = None, clipart_csv: str | Path | 
     return items
 
 # %% ../nbs/05_losses.ipynb #e52555f0
+class DrawingNoise(RandTransform):
+    "Training only: add Gaussian noise, std ~ U[0, `max_std`], to a fraction `p` of the images of a batch (clamped to [0, 1])."
+    order = 99
+    def __init__(self, max_std: float = 0.05, p: float = 0.5):
+        super().__init__(p=1.)
+        self.max_std, self.p_img = max_std, p
+
+    def before_call(self, b, split_idx):
+        super().before_call(b, split_idx)
+        x = b[0] if isinstance(b, tuple) else b
+        on = torch.rand(x.shape[0], 1, 1, 1, device=x.device) < self.p_img
+        self.std = torch.rand(x.shape[0], 1, 1, 1, device=x.device) * self.max_std * on
+
+    def encodes(self, x: TensorImage): return (x + self.std * torch.randn_like(x)).clamp(0, 1)
+
 def xyv_vgg_dls(items: pd.DataFrame, size: int = 128, bs: int = 64, num_workers: int | None = None,
-                max_hue: float = 0.05, seed: int = 42, device=None):
+                max_hue: float = 0.05, noise: float = 0., seed: int = 42, device=None):
     "fastai DataLoaders for XYV-VGG training: drawings padded square on white, drawing-preserving augmentation."
     vocab = sorted(items.label.unique())
     tfms = aug_transforms(do_flip=True, max_rotate=20., min_zoom=1., max_zoom=1.3, max_warp=0.1,
                           max_lighting=0.1, pad_mode='border') + [Hue(max_hue=max_hue, p=0.5)]
+    if noise > 0: tfms.append(DrawingNoise(noise))
     dblock = DataBlock(blocks=(ImageBlock(cls=PILDrawing), CategoryBlock(vocab=vocab)),
                        get_x=ColReader('path'), get_y=ColReader('label'), splitter=ColSplitter('is_valid'),
                        item_tfms=Resize(size, method=ResizeMethod.Pad, pad_mode=PadMode.Border), batch_tfms=tfms)
@@ -263,14 +280,17 @@ def train_xyv_vgg(data_dir: str | Path | None = None, out: str | Path = 'weights
                   clipart_csv: str | Path | None = None, size: int = 128, epochs: int | None = None,
                   minutes: float | None = None, bs: int = 64, lr: float = 3e-3, opt: str = 'ranger',
                   valid_pct: float = 0.1, seed: int = 42, num_workers: int | None = None,
-                  max_items: int | None = None, log: str | Path | None = None, progress: bool = True) -> Learner:
+                  max_items: int | None = None, log: str | Path | None = None, progress: bool = True,
+                  max_hue: float = 0.05, noise: float = 0., init: str | Path | None = None) -> Learner:
     "Train `XYVVGG` to classify drawings (OpenMoji subgroups + clip-art categories); save it to `out`, log to CSV."
     if (epochs is None) == (minutes is None): raise ValueError("give exactly one of epochs= or minutes=")
     torch.manual_seed(seed)
     items = xyv_vgg_items(data_dir, clipart_csv, valid_pct=valid_pct, seed=seed)
     if max_items is not None: items = items.sample(min(max_items, len(items)), random_state=seed).reset_index(drop=True)
-    dls = xyv_vgg_dls(items, size=size, bs=bs, num_workers=num_workers, seed=seed)
-    model = XYVVGG(len(dls.vocab))
+    dls = xyv_vgg_dls(items, size=size, bs=bs, num_workers=num_workers, max_hue=max_hue, noise=noise, seed=seed)
+    model = XYVVGG(len(dls.vocab)) if init is None else load_model(init, 'XYVVGG')
+    if init is not None and vgg_vocab(init) != list(dls.vocab):
+        raise ValueError(f"{init}: its classes differ from the data's ({len(dls.vocab)} classes): cannot fine-tune from it")
     if minutes is not None:
         startup, per_batch = _time_batches(model, dls)
         per_epoch = per_batch * (len(dls.train) + 0.3 * len(dls.valid)) + 2 * startup
@@ -293,7 +313,8 @@ def train_xyv_vgg(data_dir: str | Path | None = None, out: str | Path = 'weights
     learn.train_seconds = time.perf_counter() - t0
     if dls.device.type == 'cuda': learn = learn.to_fp32()
     save_model(learn.model.float().cpu(), out, vocab=json.dumps(list(dls.vocab)), size=size, epochs=epochs,
-               train_seconds=round(learn.train_seconds), device=str(dls.device))
+               train_seconds=round(learn.train_seconds), device=str(dls.device), max_hue=max_hue, noise=noise,
+               init=Path(init).name if init is not None else '')
     learn.model.to(dls.device)
     print(f"trained {epochs} epochs in {learn.train_seconds:.0f} s; saved {out}, log {log}")
     return learn
@@ -351,7 +372,7 @@ def _load_grey(path, size: int) -> Tensor:
 # %% ../nbs/05_losses.ipynb #45a9c6b4
 @torch.no_grad()
 def loss_report(vgg: str | Path | nn.Module = 'weights/xyv_vgg.safetensors', data_dir: str | Path | None = None,
-                clipart_csv: str | Path | None = None, n: int = 256, size: int = 128, bs: int = 32,
+                clipart_csv: str | Path | None = None, n: int = 512, size: int = 128, bs: int = 32,
                 noise: float = 0.03, colorizer: nn.Module | None = None, discriminator: nn.Module | None = None,
                 seed: int = 42, valid_pct: float = 0.1) -> dict:
     "Validation accuracy vs majority baseline, hue-rotation-vs-noise sanity and loss-term sizes for a trained XYV-VGG."
@@ -385,7 +406,8 @@ def loss_report(vgg: str | Path | nn.Module = 'weights/xyv_vgg.safetensors', dat
     hue_l, noise_l, coloured = torch.cat(hue_l), torch.cat(noise_l), torch.cat(change) > 0.01
     out.update(n_sanity=len(hue_l), hue_beats_noise=float((hue_l > noise_l).float().mean()),
                n_coloured=int(coloured.sum()), hue_beats_noise_coloured=float((hue_l > noise_l)[coloured].float().mean()),
-               ploss_hue_median=float(hue_l.median()), ploss_noise_median=float(noise_l.median()))
+               ploss_hue_median=float(hue_l.median()), ploss_noise_median=float(noise_l.median()),
+               ploss_hue=hue_l.tolist(), ploss_noise=noise_l.tolist(), coloured=coloured.tolist())
     g = (colorizer if colorizer is not None else Colorizer()).to(dev).eval()
     d = (discriminator if discriminator is not None else Discriminator()).to(dev).eval()
     lf = GeneratorLoss(colorizer_loss('5.2', getattr(g, 'out_space', 'hhsv'), net), d)

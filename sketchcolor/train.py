@@ -561,13 +561,19 @@ def critic_dls(real_train: Tensor, fake_train: Tensor, real_valid: Tensor, fake_
 # %% ../nbs/06_nogan.ipynb #0c89714a
 def critic_accuracy(preds, target): return accuracy_multi(preds, target, thresh=0.5, sigmoid=True)
 
+def _at_most(data: PairData, n: int | None, seed: int = 0) -> PairData:
+    "A random subset of at most `n` pairs of `data` (all of it when `n` is None)."
+    if n is None or len(data) <= n: return data
+    return data.subset(np.sort(np.random.default_rng(seed).permutation(len(data))[:n]))
+
 def pretrain_critic(gen: nn.Module, dls, out: str | Path, lr: float = 3e-3, minutes: float | None = None,
                     max_epochs: int = 10, bs: int = 32, critic: nn.Module | None = None, mixed_precision='auto',
-                    progress: bool = True) -> tuple[nn.Module, dict]:
+                    progress: bool = True, max_items: int | None = None) -> tuple[nn.Module, dict]:
     "NoGAN stage 2: generate fakes, train a `Discriminator` on real/fake (BCE); returns it and a report (valid loss, accuracy)."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    tr_data, va_data = dls.train.dataset, dls.valid.dataset
+    tr_data = _at_most(dls.train.dataset, max_items)
+    va_data = _at_most(dls.valid.dataset, None if max_items is None else max(max_items // 4, 1))
     fakes_tr, fakes_va = generate(gen, tr_data, device=dls.device), generate(gen, va_data, device=dls.device)
     gen_s = time.perf_counter() - t0
     torch.save(dict(train=fakes_tr[:64].clone(), valid=fakes_va[:64].clone()), out / 'fakes_sample.pt')
@@ -789,10 +795,10 @@ DEFAULT_CONFIG = dict(
     name='run', out_dir='runs/run', seed=42, device='auto', mixed_precision='auto', threads=None,
     sources=[dict(kind='openmoji', path=None)], size=256, bs=16, valid_pct=0.1, n_workers=8,
     augment=dict(max_rotate=30., max_warp=0.2, max_lighting=0.1, max_zoom=1.1, degrade=True),
-    model=dict(z_dim=64, out_space='hhsv', width=1.0), vgg='weights/xyv_vgg.safetensors',
+    model=dict(z_dim=64, out_space='hhsv', width=1.0), vgg='weights/xyv_vgg.safetensors', init=None,
     stage1_mse=dict(lr=3e-3, minutes=1.75, max_epochs=40),
     stage1_perceptual=dict(lr=2e-4, minutes=1.0, max_epochs=20),
-    stage2=dict(lr=3e-3, minutes=0.5, max_epochs=10, bs=32),
+    stage2=dict(lr=3e-3, minutes=0.5, max_epochs=10, bs=32, max_items=None),
     stage3=dict(minutes=0.75, max_steps=None, nb=20, threshold=1e-4, gan_w=0.003, lr_g=1e-5, lr_d=1e-4,
                 eval_every=100, eval_batches=20, checkpoint_every=100),
     evaluate=dict(max_batches=None))
@@ -805,7 +811,13 @@ CONFIGS = dict(
               stage2=dict(lr=3e-3, minutes=None, max_epochs=1, bs=4),
               stage3=dict(minutes=None, max_steps=6, nb=2, threshold=1e-4, gan_w=0.003, lr_g=1e-5, lr_d=1e-4,
                           eval_every=3, eval_batches=1, checkpoint_every=2)),
-    gpu=dict(name='gpu', out_dir='runs/gpu', device='cuda'))
+    gpu=dict(name='gpu', out_dir='runs/gpu', device='cuda'),
+    cpu=dict(name='cpu', out_dir='runs/cpu', device='cpu', threads=2, size=128, bs=8, n_workers=2,
+             init='weights/colorizer.safetensors',
+             stage1_mse=dict(lr=2e-3, minutes=40, max_epochs=10), stage1_perceptual=dict(lr=1e-4, minutes=8, max_epochs=5),
+             stage2=dict(lr=3e-3, minutes=6, max_epochs=5, bs=16, max_items=800),
+             stage3=dict(minutes=5, max_steps=None, nb=20, threshold=1e-4, gan_w=0.003, lr_g=1e-5, lr_d=1e-4,
+                         eval_every=40, eval_batches=8, checkpoint_every=40)))
 
 # %% ../nbs/06_nogan.ipynb #e9eaff67
 def load_config(src: str | Path | dict) -> dict:
@@ -858,11 +870,15 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     out = Path(out_dir or _resolve(cfg['out_dir'], base)); out.mkdir(parents=True, exist_ok=True)
     vgg = cfg['vgg'] if cfg['vgg'] in (None, 'random') else _resolve(cfg['vgg'], base)
     if (cfg['stage1_perceptual'] or 3 in stages) and vgg != 'random': load_vgg(vgg)   # fail early, not after stage 1
+    init = None if cfg['init'] is None else load_model(_resolve(cfg['init'], base), 'Colorizer')
+    if init is not None and init.config != Colorizer(**cfg['model']).config:
+        raise ValueError(f"{cfg['init']}: its config {init.config} differs from the config's model {cfg['model']}")
     dev = _device(cfg['device'])
     if cfg['threads']: torch.set_num_threads(cfg['threads'])
     torch.manual_seed(cfg['seed'])
     metrics = dict(config=cfg, device=str(dev), gpu=torch.cuda.get_device_name(dev) if dev.type == 'cuda' else None,
                    torch=torch.__version__, started=time.strftime('%Y-%m-%d %H:%M:%S %Z'), stages={})
+    if init is not None: metrics['init'] = cfg['init']
     t0 = time.perf_counter()
     sources = [dict(s, path=_resolve(s.get('path'), base)) for s in cfg['sources']]
     dls = colorize_dls(sources, size=cfg['size'], bs=cfg['bs'], valid_pct=cfg['valid_pct'], seed=cfg['seed'], device=dev,
@@ -873,7 +889,7 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
           f"({metrics['data']['load_seconds']} s)", flush=True)
     save = lambda: _write_json(out / 'metrics.json', metrics)
     mp = cfg['mixed_precision']
-    gen = Colorizer(**cfg['model'])
+    gen = Colorizer(**cfg['model']) if init is None else init
     if 1 in stages:
         metrics['stages'].update(train_generator(dls, gen, out, cfg['stage1_mse'], cfg['stage1_perceptual'], vgg, mp, progress)); save()
     elif (out / 'generator_pregan.safetensors').exists(): gen = load_model(out / 'generator_pregan.safetensors')
@@ -913,7 +929,8 @@ def model_card(metrics: dict) -> str:
     lines = [f"## colorizer.safetensors", "",
              f"`Colorizer(**{json.dumps(cfg['model'])})`, trained by `sketchcolor train` (config `{cfg['name']}`) on "
              f"{metrics.get('gpu') or metrics['device']}, torch {metrics['torch']}, {metrics.get('total_seconds')} s in all, "
-             f"started {metrics['started']}.", "",
+             f"started {metrics['started']}" + (f", starting from the weights `{Path(metrics['init']).name}`" if metrics.get('init') else '')
+             + ".", "",
              f"**Data**: {metrics['data']['n_train']} train / {metrics['data']['n_valid']} valid pairs at {cfg['size']} px "
              f"(sources: {', '.join(s['kind'] for s in cfg['sources'])}; OpenMoji CC BY-SA 4.0, split by base emoji). "
              f"Batch size {cfg['bs']}, augmentation {json.dumps(cfg['augment'])}.", "",
@@ -939,7 +956,8 @@ def model_card(metrics: dict) -> str:
               f"{_fmt(ho.get('right'), 4)} with the variant's own hint vs {_fmt(ho.get('wrong'), 4)} with another variant's; "
               f"own hint better for {_fmt(ho.get('obeyed_fraction'))} of the variants.", "",
               "**Known limits**: trained on emoji-style line art only (OpenMoji); the colour reference must be the same "
-              "drawing's colours as rough patches (Z carries an 8×8 colour layout); 256 px; colours are flat, without "
+              "drawing's colours as rough patches (Z carries an 8×8 colour layout); "
+              f"trained at {cfg['size']} px; colours are flat, without "
               "shading."]
     return '\n'.join(lines) + '\n'
 
@@ -952,6 +970,7 @@ def cli_train(argv: list[str] | None = None) -> int:
     p.add_argument('--stages', default='1,2,3', help='stages to run, e.g. 1 or 1,2,3 (default: all)')
     p.add_argument('--data', help='OpenMoji data to use instead of the config\'s sources: a prepared folder or a pack_openmoji tar')
     p.add_argument('--vgg', help='XYV-VGG weights to use instead of the config\'s vgg')
+    p.add_argument('--init', help='colorizer weights to start from (fine-tune) instead of the config\'s init')
     p.add_argument('--show', action='store_true', help='print the full config as JSON and exit')
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     a = p.parse_args(argv)
@@ -959,6 +978,7 @@ def cli_train(argv: list[str] | None = None) -> int:
         cfg = load_config(a.config)
         if a.data: cfg['sources'] = [dict(kind='openmoji', path=str(Path(a.data).resolve()))]
         if a.vgg: cfg['vgg'] = str(Path(a.vgg).resolve())
+        if a.init: cfg['init'] = str(Path(a.init).resolve())
         if a.show:
             print(json.dumps(cfg, indent=1)); return 0
         stages = tuple(int(s) for s in a.stages.split(','))

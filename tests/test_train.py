@@ -8,7 +8,7 @@ import torch
 
 from sketchcolor.train import (cli_train, colorize_dls, load_config, train_nogan, train_gan, pretrain_critic,
                                pack_openmoji, load_openmoji, GANSwitcher, CONFIGS)
-from sketchcolor.models import Colorizer, Discriminator, load_model
+from sketchcolor.models import Colorizer, Discriminator, load_model, save_model
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / 'nbs' / 'fixtures' / 'openmoji_pairs'
@@ -139,3 +139,14 @@ def test_show_config_through_console_command():
     assert out.returncode == 0, out.stderr
     cfg = json.loads(out.stdout)
     assert cfg == load_config('gpu') and cfg['size'] == 256 and cfg['device'] == 'cuda'
+
+
+def test_bad_init_weights_fail_before_training(tmp_path, capsys):
+    "`--init` naming a missing file or weights of another shape: exit 2, a message naming the file, nothing trained."
+    assert cli_train(['tiny', '--init', str(tmp_path / 'nowhere.safetensors'), '--out', str(tmp_path / 'o')]) == 2
+    assert 'nowhere.safetensors' in capsys.readouterr().err
+    save_model(Colorizer(z_dim=16, width=0.25), tmp_path / 'small_z.safetensors')
+    assert cli_train(['tiny', '--init', str(tmp_path / 'small_z.safetensors'), '--out', str(tmp_path / 'o')]) == 2
+    err = capsys.readouterr().err
+    assert 'small_z.safetensors' in err and 'differs' in err
+    assert not (tmp_path / 'o' / 'stage1_mse_log.csv').exists()
