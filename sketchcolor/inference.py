@@ -198,7 +198,7 @@ def to_pil(rgb: Tensor) -> Image.Image:
     return Image.fromarray((rgb.clamp(0, 1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8))
 
 def colorize(sketch: 'str | Path | Image.Image | np.ndarray', hint: 'str | Path | Image.Image | np.ndarray',
-             model: Colorizer | None = None, size: int = 256,
+             model: Colorizer | None = None, size: int = 128,
              device: str | torch.device | None = None) -> Image.Image:
     "Colour `sketch` from the colour `hint` (paths, PIL images or arrays); result at the sketch's resolution."
     _check_size(size)
@@ -256,7 +256,7 @@ def save_image(img: Image.Image, path: str | Path) -> Path:
 
 # %% ../nbs/10_inference.ipynb #b6fd1574
 def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path, model: Colorizer | None = None,
-                   size: int = 256, device: str | torch.device | None = None, batch_size: int = 8,
+                   size: int = 128, device: str | torch.device | None = None, batch_size: int = 8,
                    progress: bool = True) -> tuple[list[Path], list[str]]:
     "Colour many sketch files (one hint each, or one shared hint) into `out_dir` as PNGs; returns (written, errors)."
     _check_size(size)
@@ -283,7 +283,7 @@ def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path
 
 # %% ../nbs/10_inference.ipynb #8a8c96ba
 def _common_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument('--size', type=int, default=256, help='longer side the model works at (default 256, as trained)')
+    p.add_argument('--size', type=int, default=128, help='longer side the model works at (default 128: the bundled weights were last trained at 128 px)')
     p.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: cuda if available)')
     p.add_argument('--weights', default=None,
                    help=f'colorizer weights (.safetensors); default ${WEIGHTS_ENV}, then weights/{WEIGHTS_NAME}')

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DEFAULT_CONFIG', 'CONFIGS', 'PairData', 'load_openmoji', 'pack_openmoji', 'unpack_openmoji', 'load_clipart',
            'split_pairs', 'TensorSketch', 'ColourBrightness', 'ColourContrast', 'DegradeSketch', 'output_to_rgb',
-           'ColorizeDL', 'load_sources', 'colorize_dls', 'psnr', 'load_vgg', 'make_loss', 'TimeBudget',
+           'EpochSubsetDL', 'ColorizeDL', 'load_sources', 'colorize_dls', 'psnr', 'load_vgg', 'make_loss', 'TimeBudget',
            'LastCheckpoint', 'clone_model', 'colorizer_learner', 'seconds_per_batch', 'plan_epochs', 'fit_stage',
            'train_generator', 'generate', 'RGBCritic', 'LabelledDL', 'critic_dls', 'critic_accuracy', 'pretrain_critic',
            'GANSwitcher', 'gan_validation', 'train_gan', 'flat_colour', 'evaluate', 'hint_obedience', 'load_config',
@@ -245,23 +245,25 @@ def _show_rows(rows: dict, max_n: int = 6, size: float = 1.3):
     return fig
 
 # %% ../nbs/06_nogan.ipynb #c7350796
-class ColorizeDL(TfmdDL):
-    "Batches (sketch, hint, target) indexed straight from a `PairData` (uint8 tensors on any device)."
+class EpochSubsetDL(TfmdDL):
+    "A `TfmdDL` whose shuffled epochs can be cut to a random `epoch_items` items (a time budget's partial epochs)."
     epoch_items: int | None = None
-    out_space: str = 'hhsv'
-
     def create_item(self, s): return 0 if s is None else s
-    def create_batch(self, b):
-        idx = torch.as_tensor(list(b), dtype=torch.long, device=self.dataset.color.device)
-        color = self.dataset.color[idx]
-        return TensorSketch(self.dataset.sketch[idx]), TensorImage(color), TensorImage(color.clone())
-
     def get_idxs(self):
         idxs = super().get_idxs()
         return idxs[:self.epoch_items] if self.epoch_items and self.shuffle else idxs
     def __len__(self) -> int:
         n = min(self.n, self.epoch_items) if self.epoch_items and self.shuffle else self.n
         return n // self.bs if self.drop_last else math.ceil(n / self.bs)
+
+class ColorizeDL(EpochSubsetDL):
+    "Batches (sketch, hint, target) indexed straight from a `PairData` (uint8 tensors on any device)."
+    out_space: str = 'hhsv'
+
+    def create_batch(self, b):
+        idx = torch.as_tensor(list(b), dtype=torch.long, device=self.dataset.color.device)
+        color = self.dataset.color[idx]
+        return TensorSketch(self.dataset.sketch[idx]), TensorImage(color), TensorImage(color.clone())
 
     def show_batch(self, b=None, max_n: int = 6, **kwargs):
         "Sketch, hint and target of a batch."
@@ -533,9 +535,8 @@ class RGBCritic(nn.Module):
     def forward(self, rgb: Tensor) -> Tensor: return self.d(rgb2hhsv(rgb.float()))
 
 # %% ../nbs/06_nogan.ipynb #9c705d29
-class LabelledDL(TfmdDL):
+class LabelledDL(EpochSubsetDL):
     "Batches (image, label) indexed from uint8 images (N,3,S,S) and float labels (N,)."
-    def create_item(self, s): return 0 if s is None else s
     def create_batch(self, b):
         imgs, labels = self.dataset.imgs, self.dataset.labels
         idx = torch.as_tensor(list(b), dtype=torch.long)
@@ -815,7 +816,7 @@ CONFIGS = dict(
     cpu=dict(name='cpu', out_dir='runs/cpu', device='cpu', threads=2, size=128, bs=8, n_workers=2,
              init='weights/colorizer.safetensors',
              stage1_mse=dict(lr=2e-3, minutes=40, max_epochs=10), stage1_perceptual=dict(lr=1e-4, minutes=8, max_epochs=5),
-             stage2=dict(lr=3e-3, minutes=6, max_epochs=5, bs=16, max_items=800),
+             stage2=dict(lr=3e-3, minutes=10, max_epochs=5, bs=16, max_items=400),
              stage3=dict(minutes=5, max_steps=None, nb=20, threshold=1e-4, gan_w=0.003, lr_g=1e-5, lr_d=1e-4,
                          eval_every=40, eval_batches=8, checkpoint_every=40)))
 
@@ -892,7 +893,11 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     gen = Colorizer(**cfg['model']) if init is None else init
     if 1 in stages:
         metrics['stages'].update(train_generator(dls, gen, out, cfg['stage1_mse'], cfg['stage1_perceptual'], vgg, mp, progress)); save()
-    elif (out / 'generator_pregan.safetensors').exists(): gen = load_model(out / 'generator_pregan.safetensors')
+    elif (out / 'generator_pregan.safetensors').exists():
+        gen = load_model(out / 'generator_pregan.safetensors')
+        if (out / 'metrics.json').exists():        # later stages rerun: keep the stage-1 reports of the earlier run
+            old = json.loads((out / 'metrics.json').read_text())
+            metrics['stages'].update({k: v for k, v in old.get('stages', {}).items() if k.startswith('stage1')})
     gen.to(dev)
     pregan = clone_model(gen)
     critic = None
