@@ -178,7 +178,7 @@ class GeneratorLoss(nn.Module):
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, ColSplitter, Resize, ResizeMethod,
                                PadMode, aug_transforms, Hue, PILImage, RandTransform, TensorImage, Learner, ranger, Adam, accuracy, CSVLogger,
                                LabelSmoothingCrossEntropyFlat, GradientClip, ShowGraphCallback, default_device)
-from .data import openmoji_split, on_white, cache_dir
+from .data import openmoji_split, on_white, cache_dir, _save_png
 from .models import XYVVGG, Colorizer, Discriminator, save_model, load_model
 
 # %% ../nbs/05_losses.ipynb #c0103de1
@@ -326,8 +326,7 @@ def _shrink(src_dst: tuple[str, str], size: int) -> str:
     try:
         with Image.open(src) as im: img = on_white(im)
         img.thumbnail((size, size), Image.Resampling.LANCZOS)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f'.{dst.name}.tmp'); img.save(tmp, format='PNG'); os.replace(tmp, dst)
+        _save_png(img, dst)
         return ''
     except Exception as e: return f'{src}: {type(e).__name__}: {e}'
 

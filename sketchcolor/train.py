@@ -872,7 +872,7 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     vgg = cfg['vgg'] if cfg['vgg'] in (None, 'random') else _resolve(cfg['vgg'], base)
     if (cfg['stage1_perceptual'] or 3 in stages) and vgg != 'random': load_vgg(vgg)   # fail early, not after stage 1
     init = None if cfg['init'] is None else load_model(_resolve(cfg['init'], base), 'Colorizer')
-    if init is not None and init.config != Colorizer(**cfg['model']).config:
+    if init is not None and init.config != cfg['model']:
         raise ValueError(f"{cfg['init']}: its config {init.config} differs from the config's model {cfg['model']}")
     dev = _device(cfg['device'])
     if cfg['threads']: torch.set_num_threads(cfg['threads'])
