@@ -8,8 +8,8 @@ __all__ = ['DEFAULT_CONFIG', 'CONFIGS', 'PairData', 'load_openmoji', 'pack_openm
            'EpochSubsetDL', 'ColorizeDL', 'load_sources', 'colorize_dls', 'psnr', 'load_vgg', 'make_loss', 'TimeBudget',
            'LastCheckpoint', 'clone_model', 'colorizer_learner', 'seconds_per_batch', 'plan_epochs', 'fit_stage',
            'train_generator', 'generate', 'RGBCritic', 'LabelledDL', 'critic_dls', 'critic_accuracy', 'pretrain_critic',
-           'GANSwitcher', 'gan_validation', 'train_gan', 'flat_colour', 'evaluate', 'hint_obedience', 'load_config',
-           'train_nogan', 'model_card', 'cli_train']
+           'GANSwitcher', 'gan_validation', 'train_gan', 'flat_colour', 'evaluate', 'hint_obedience', 'tone_probe',
+           'load_config', 'train_nogan', 'model_card', 'cli_train']
 
 # %% ../nbs/06_nogan.ipynb #c822c7f2
 import argparse, copy, io, json, math, os, sys, tarfile, tempfile, time
@@ -773,7 +773,7 @@ def hint_obedience(model: nn.Module, data: PairData, device=None) -> dict:
     model.eval()
     for base, grp in items[has_tone].groupby('base'):
         if len(grp) < 2: continue
-        idx = torch.as_tensor(grp.index.to_numpy())
+        idx = torch.tensor(grp.index.to_numpy())
         col = data.color[idx.to(data.color.device)].to(device).float() / 255
         sk = data.sketch[idx.to(data.sketch.device)].to(device).float() / 255
         skin = (col.amax(0) - col.amin(0)).amax(0) > 0.1
@@ -788,6 +788,39 @@ def hint_obedience(model: nn.Module, data: PairData, device=None) -> dict:
     per = df.groupby(['base', 'variant']).apply(lambda g: pd.Series(dict(right=g[g.right].error.mean(), wrong=g[~g.right].error.mean())), include_groups=False)
     return dict(n_families=int(df.base.nunique()), right=float(per.right.mean()), wrong=float(per.wrong.mean()),
                 obeyed_fraction=float((per.right < per.wrong).mean()))
+
+# %% ../nbs/06_nogan.ipynb #4ae091db
+def _skin_brightness(col: Tensor, skin: Tensor) -> Tensor: return col.mean(1)[:, skin].mean(1)
+
+@torch.no_grad()
+def tone_probe(model: nn.Module, data: PairData, drop_p: float = 0.25, seed: int = 0, device=None) -> dict:
+    "Does z carry skin tone (encoder) and does the output follow z (decoder)? Means over the skin-tone families of `data`."
+    device = device or next(model.parameters()).device
+    space, gen = getattr(model, 'out_space', 'hhsv'), torch.Generator().manual_seed(seed)
+    items = data.items.reset_index(drop=True)
+    has_tone = items.get('skintone', pd.Series([''] * len(items))).astype(str).str.len() > 0
+    rows = []
+    model.eval()
+    for _, grp in items[has_tone].groupby('base'):
+        if len(grp) < 2: continue
+        idx = torch.tensor(grp.index.to_numpy())
+        col = data.color[idx.to(data.color.device)].to(device).float() / 255
+        skin = (col.amax(0) - col.amin(0)).amax(0) > 0.1
+        if skin.sum() == 0: continue
+        order = _skin_brightness(col, skin).argsort(descending=True)
+        light, dark = col[order[:1]], col[order[-1:]]
+        sk = data.sketch[idx[order[:1]].to(data.sketch.device)].to(device).float() / 255
+        hints = torch.cat([light, dark])
+        white = torch.rand(hints.shape[0], 1, *hints.shape[-2:], generator=gen).to(device) < drop_p
+        z = model.encode(hints)
+        zd = model.encode(torch.where(white, torch.ones_like(hints), hints))
+        zr = torch.rand(2, z.shape[1], generator=gen).to(device) * 2 - 1
+        skin_rgb = lambda zz: output_to_rgb(model.decode(sk.expand(2, -1, -1, -1), zz)[0], space)[:, :, skin]
+        move = lambda a: float((a[0] - a[1]).abs().mean())
+        rows.append(dict(z_tone=float((z[0] - z[1]).abs().mean()), z_dropout=float((z - zd).abs().mean()),
+                         out_tone=move(skin_rgb(z)), out_random=move(skin_rgb(zr)), target_tone=move(hints[:, :, skin])))
+    if not rows: return dict(n_families=0)
+    return dict(n_families=len(rows), **pd.DataFrame(rows).mean().to_dict())
 
 # %% ../nbs/06_nogan.ipynb #5fb99f35
 _REPO = Path(__file__).resolve().parents[1] if '__file__' in globals() else Path.cwd().parent
