@@ -762,22 +762,26 @@ def evaluate(model: nn.Module, dls, untrained: nn.Module | None = None, max_batc
     return pd.DataFrame(rows).T.loc[[k for k in order if k in rows]]
 
 # %% ../nbs/06_nogan.ipynb #b1b92237
+def _skin_families(data: PairData, device):
+    "Yield (base, positions, colours in [0,1] on `device`, skin mask) for each skin-tone family of `data` with a skin region."
+    items = data.items.reset_index(drop=True)
+    has_tone = items.get('skintone', pd.Series([''] * len(items))).astype(str).str.len() > 0
+    for base, grp in items[has_tone].groupby('base'):
+        if len(grp) < 2: continue
+        idx = torch.tensor(grp.index.to_numpy())
+        col = data.color[idx.to(data.color.device)].to(device).float() / 255
+        skin = (col.amax(0) - col.amin(0)).amax(0) > 0.1
+        if skin.sum() > 0: yield base, idx, col, skin
+
 @torch.no_grad()
 def hint_obedience(model: nn.Module, data: PairData, device=None) -> dict:
     "Skin-region L1 error with the variant's own hint vs other variants' hints, over the skin-tone families of `data`."
     device = device or next(model.parameters()).device
     space = getattr(model, 'out_space', 'hhsv')
-    items = data.items.reset_index(drop=True)
-    has_tone = items.get('skintone', pd.Series([''] * len(items))).astype(str).str.len() > 0
     rows = []
     model.eval()
-    for base, grp in items[has_tone].groupby('base'):
-        if len(grp) < 2: continue
-        idx = torch.tensor(grp.index.to_numpy())
-        col = data.color[idx.to(data.color.device)].to(device).float() / 255
+    for base, idx, col, skin in _skin_families(data, device):
         sk = data.sketch[idx.to(data.sketch.device)].to(device).float() / 255
-        skin = (col.amax(0) - col.amin(0)).amax(0) > 0.1
-        if skin.sum() == 0: continue
         k = len(idx)
         for j in range(k):                       # hint j on every sketch i
             pred = output_to_rgb(model(sk, col[j:j + 1].expand(k, -1, -1, -1))[0], space)
@@ -797,16 +801,9 @@ def tone_probe(model: nn.Module, data: PairData, drop_p: float = 0.25, seed: int
     "Does z carry skin tone (encoder) and does the output follow z (decoder)? Means over the skin-tone families of `data`."
     device = device or next(model.parameters()).device
     space, gen = getattr(model, 'out_space', 'hhsv'), torch.Generator().manual_seed(seed)
-    items = data.items.reset_index(drop=True)
-    has_tone = items.get('skintone', pd.Series([''] * len(items))).astype(str).str.len() > 0
     rows = []
     model.eval()
-    for _, grp in items[has_tone].groupby('base'):
-        if len(grp) < 2: continue
-        idx = torch.tensor(grp.index.to_numpy())
-        col = data.color[idx.to(data.color.device)].to(device).float() / 255
-        skin = (col.amax(0) - col.amin(0)).amax(0) > 0.1
-        if skin.sum() == 0: continue
+    for _, idx, col, skin in _skin_families(data, device):
         order = _skin_brightness(col, skin).argsort(descending=True)
         light, dark = col[order[:1]], col[order[-1:]]
         sk = data.sketch[idx[order[:1]].to(data.sketch.device)].to(device).float() / 255
