@@ -942,6 +942,8 @@ def load_config(src: str | Path | dict) -> dict:
     if full['stage1_tone']:
         bad = sorted(set(full['stage1_tone']) - {'lr', 'minutes', 'max_epochs', 'min_epochs', 'loss', *TONE_KEYS})
         if bad: raise ValueError(f"{where}: unknown key(s) {bad} in 'stage1_tone'; known: lr, minutes, max_epochs, min_epochs, loss, {', '.join(TONE_KEYS)}")
+        if full['stage1_tone'].get('loss', 'perceptual') not in ('mse', 'perceptual'):
+            raise ValueError(f"{where}: stage1_tone's loss must be 'mse' or 'perceptual', got {full['stage1_tone']['loss']!r}")
     if full['size'] % 16: raise ValueError(f"{where}: size must be a multiple of 16, got {full['size']}")
     return full
 
@@ -971,8 +973,9 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     base = Path.cwd()
     out = Path(out_dir or _resolve(cfg['out_dir'], base)); out.mkdir(parents=True, exist_ok=True)
     vgg = cfg['vgg'] if cfg['vgg'] in (None, 'random') else _resolve(cfg['vgg'], base)
-    tone_vgg = (cfg['stage1_tone'] or {}).get('loss', 'perceptual') == 'perceptual' and cfg['stage1_tone']
-    if (cfg['stage1_perceptual'] or tone_vgg or 3 in stages) and vgg != 'random': load_vgg(vgg)   # fail early, not after stage 1
+    tone = cfg['stage1_tone']
+    needs_vgg = cfg['stage1_perceptual'] or (tone and tone.get('loss', 'perceptual') == 'perceptual') or 3 in stages
+    if needs_vgg and vgg != 'random': load_vgg(vgg)   # fail early, not after stage 1
     init = None if cfg['init'] is None else load_model(_resolve(cfg['init'], base), 'Colorizer')
     if init is not None and init.config != cfg['model']:
         raise ValueError(f"{cfg['init']}: its config {init.config} differs from the config's model {cfg['model']}")
