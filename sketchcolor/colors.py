@@ -60,10 +60,13 @@ def _hue(x: Tensor, y: Tensor) -> Tensor:
     ys = torch.where(at_origin, torch.zeros_like(y), y)
     return ((torch.atan2(ys, xs) + math.pi) / (2 * math.pi)).clamp(0, 1)
 
+def _sqrt0(r2: Tensor) -> Tensor:
+    "Square root of `r2` >= 0, with a zero (not NaN or infinite) gradient where `r2` is 0."
+    return torch.where(r2 > 0, torch.sqrt(torch.where(r2 > 0, r2, torch.ones_like(r2))), torch.zeros_like(r2))
+
 def _norm(x: Tensor, y: Tensor) -> Tensor:
     "Length of (x, y), exactly 0 at the origin with a zero (not NaN) gradient there."
-    r2 = x * x + y * y
-    return torch.where(r2 > 0, torch.sqrt(torch.where(r2 > 0, r2, torch.ones_like(r2))), torch.zeros_like(r2))
+    return _sqrt0(x * x + y * y)
 
 # %% ../nbs/01_colors.ipynb #f6a97aa4
 def hsv2hhsv(hsv: Tensor) -> Tensor:
@@ -137,9 +140,8 @@ def colorfulness(rgb: Tensor) -> Tensor:
     _check(rgb, 3, 'colorfulness')
     r, g, b = (rgb * 255).unbind(1)
     rg, yb = (r - g).flatten(1), ((r + g) / 2 - b).flatten(1)
-    std = (rg.var(1, unbiased=False) + yb.var(1, unbiased=False)).sqrt()
-    mean = (rg.mean(1) ** 2 + yb.mean(1) ** 2).sqrt()
-    return std + 0.3 * mean
+    std = _sqrt0(rg.var(1, unbiased=False) + yb.var(1, unbiased=False))
+    return std + 0.3 * _norm(rg.mean(1), yb.mean(1))
 
 def mean_saturation(rgb: Tensor) -> Tensor:
     "Mean HSV saturation of each RGB image in [0,1], shape (B,)."

@@ -501,7 +501,7 @@ def fit_stage(learn: Learner, lr: float, minutes: float | None = None, max_epoch
     return dict(summary, resumed=state is not None, history=hist.to_dict('records'))
 
 # %% ../nbs/06_nogan.ipynb #2b7d4aa4
-TONE_KEYS = ('n_families', 'weight', 'max_variants', 'freeze', 'freeze_bn')   # `ToneFamilies` settings of a 'tone' phase
+TONE_KEYS = ('n_families', 'weight', 'max_variants', 'freeze', 'freeze_bn', 'colour_weight', 'colour_floor')   # `ToneFamilies` settings of a 'tone' phase
 
 def train_generator(dls, model: nn.Module, out: str | Path, mse: dict | None = None, perceptual: dict | None = None,
                     vgg=None, mixed_precision='auto', progress: bool = True, tone: dict | None = None) -> dict:
@@ -835,8 +835,9 @@ class ToneFamilies(Callback):
     "Add `n_families` skin-tone families to each training batch; `weight` × MSE on their skin pixels joins the loss."
     order = 5
     def __init__(self, n_families: int = 1, weight: float = 5., max_variants: int = 5,
-                 freeze: tuple | None = ('unet.enc1', 'unet.enc2'), freeze_bn: bool = True, seed: int = 0):
-        store_attr('n_families,weight,max_variants,freeze_bn')
+                 freeze: tuple | None = ('unet.enc1', 'unet.enc2'), freeze_bn: bool = True, seed: int = 0,
+                 colour_weight: float = 0., colour_floor: float = 1.):
+        store_attr('n_families,weight,max_variants,freeze_bn,colour_weight,colour_floor')
         self.freeze, self.rng = tuple(freeze or ()), random.Random(seed)
 
     @property
@@ -874,14 +875,21 @@ def before_batch(self: ToneFamilies):
     self.learn.xb = (TensorSketch(torch.cat([self.xb[0], sk])), TensorImage(torch.cat([self.xb[1], col])))
     self.learn.yb = (TensorImage(torch.cat([self.yb[0], col])),)
 
+def _colour_ratio(out: Tensor, target: Tensor, space: str) -> Tensor:
+    "Mean colourfulness of the outputs (as RGB) over that of the RGB targets: `evaluate`'s ratio, differentiable."
+    return colorfulness(output_to_rgb(out, space)).mean() / colorfulness(target.float()).mean().clamp_min(1e-6)
+
 @patch
 def after_loss(self: ToneFamilies):
-    "Add `weight` × the MSE (in the model's output space) on the families' skin pixels."
+    "Add `weight` × the families' skin MSE (output space), and `colour_weight` × how far the batch's colourfulness ratio falls under `colour_floor`."
     if not self.training: return
     space = getattr(self.model, 'out_space', 'hhsv')
     out, y = self.pred[0][-self.n_extra:].float(), rgb_to_space(self.yb[0][-self.n_extra:].float(), space)
     self.tone_mse = (((out - y) ** 2) * self.mask).sum() / (self.mask.sum() * out.shape[1]).clamp_min(1)
     self.learn.loss_grad = self.learn.loss_grad + self.weight * self.tone_mse
+    if self.colour_weight:
+        self.colour_ratio = _colour_ratio(self.pred[0][:-self.n_extra], self.yb[0][:-self.n_extra], space)
+        self.learn.loss_grad = self.learn.loss_grad + self.colour_weight * F.relu(self.colour_floor - self.colour_ratio)
     self.learn.loss = self.learn.loss_grad.clone()
 
 # %% ../nbs/06_nogan.ipynb #5fb99f35
