@@ -1,7 +1,9 @@
 """Package build for sketchcolor: everything is read from settings.ini (nbdev 2)."""
 from configparser import ConfigParser
+from pathlib import Path
 import shlex
 import setuptools
+from setuptools.command.build_py import build_py
 
 config = ConfigParser(delimiters=['='])
 config.read('settings.ini', encoding='utf-8')
@@ -27,6 +29,25 @@ lic = licenses[cfg['license']]
 min_python = cfg['min_python']
 scripts = [s for s in _split('console_scripts')]
 
+# The default colorizer weights live once in git, in weights/; wheels carry a copy as package data
+# (sketchcolor/weights/colorizer.safetensors, where `weight_candidates()` looks), made here at build time.
+WEIGHTS = Path('weights') / 'colorizer.safetensors'
+
+class build_py_with_weights(build_py):
+    "build_py that also copies the default colorizer weights into the built package."
+    def run(self):
+        super().run()
+        if self.editable_mode: return                  # an editable install reads weights/ in the clone itself
+        if not WEIGHTS.is_file(): raise SystemExit(f'{WEIGHTS}: missing, a wheel without it cannot colour anything')
+        dest = Path(self.build_lib) / cfg['lib_path'] / 'weights' / WEIGHTS.name
+        self.mkpath(str(dest.parent))
+        self.copy_file(str(WEIGHTS), str(dest))
+
+    def get_outputs(self, include_bytecode=True):
+        out = super().get_outputs(include_bytecode)
+        if self.editable_mode: return out
+        return out + [str(Path(self.build_lib) / cfg['lib_path'] / 'weights' / WEIGHTS.name)]
+
 setuptools.setup(
     name=cfg['lib_name'],
     license=lic[0],
@@ -45,5 +66,6 @@ setuptools.setup(
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
     zip_safe=False,
+    cmdclass={'build_py': build_py_with_weights},
     entry_points={'console_scripts': scripts, 'nbdev': [f'{cfg["lib_path"]}={cfg["lib_path"]}._modidx:d']},
     **{k: cfg[k] for k in 'version description keywords author author_email'.split()})
