@@ -280,3 +280,14 @@ def test_screenshots_of_the_landing_page_and_a_chapter(site, tab):
         print(f'screenshot: {out / name}')
     title = tab.open('index.html').title()
     assert 'sketchcolor' in title
+
+
+def test_every_notebook_opens_with_the_python3_kernel():
+    "JupyterLab opens each chapter with its kernel instead of asking (nbdev_clean keeps `kernelspec`)."
+    notebooks = [p for p in sorted((ROOT / 'nbs').rglob('*.ipynb'))
+                 if not any(s.startswith(('.', '_')) for s in p.relative_to(ROOT / 'nbs').parts)
+                 and 'fixtures' not in p.relative_to(ROOT / 'nbs').parts]
+    assert len(notebooks) >= 10
+    bad = [p.name for p in notebooks
+           if json.loads(p.read_text())['metadata'].get('kernelspec', {}).get('name') != 'python3']
+    assert not bad, f'notebooks without the python3 kernelspec: {bad}'
