@@ -6,7 +6,7 @@
 __all__ = ['WEIGHTS_ENV', 'WEIGHTS_NAME', 'WORK_SIZE', 'IMAGE_EXTS', 'WeightsNotFoundError', 'weight_candidates', 'find_weights',
            'load_colorizer', 'pick_device', 'InputError', 'read_image', 'read_sketch', 'fake_png_header', 'fit_size',
            'pad16', 'to_pil', 'colorize', 'example_paths', 'side_by_side', 'check_output', 'save_image',
-           'colorize_batch', 'cli_colorize', 'cli_demo', 'render_example', 'time_colorize']
+           'check_not_input', 'colorize_batch', 'cli_colorize', 'cli_demo', 'render_example', 'time_colorize']
 
 # %% ../nbs/10_inference.ipynb #32090a07
 import argparse
@@ -24,7 +24,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from torch import Tensor
 from fastprogress.fastprogress import progress_bar
 from .colors import hhsv2rgb, xyv2rgb
-from .models import Colorizer, ModelFileError, load_model, save_model
+from .files import atomic_write
+from .models import Colorizer, ModelFileError, load_model, save_model, resolve_precision, autocast
 
 # %% ../nbs/10_inference.ipynb #7df13465
 WEIGHTS_ENV = 'SKETCHCOLOR_WEIGHTS'
@@ -81,8 +82,10 @@ class InputError(ValueError):
 
 def _open_image(path: Path) -> Image.Image:
     "Open and fully decode the image file `path`, turning every failure into an `InputError`."
+    if path.is_symlink() and not path.exists(): raise InputError(f"{path}: broken symbolic link (to {os.readlink(path)})")
     if not path.exists(): raise InputError(f"{path}: file not found")
     if path.is_dir(): raise InputError(f"{path}: is a folder, not an image file")
+    if not path.is_file(): raise InputError(f"{path}: not a regular file (a pipe or a device?)")
     if path.stat().st_size == 0: raise InputError(f"{path}: empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
@@ -105,6 +108,7 @@ def _to_rgb_array(img: Image.Image) -> np.ndarray:
     img = ImageOps.exif_transpose(img)
     if img.mode in ('I;16', 'I;16L', 'I;16B', 'I;16N', 'I', 'F'):
         a = np.asarray(img, dtype=np.float64)
+        a = np.where(np.isfinite(a), a, 0.)                # NaN/inf in a float TIFF: ink, not a crash
         scale = 65535.0 if img.mode.startswith('I;16') or a.max() > 255 else (1.0 if img.mode == 'F' and a.max() <= 1 else 255.0)
         a = np.clip(a / scale, 0, 1)
         return np.repeat(a[..., None], 3, axis=2).astype(np.float32)
@@ -177,14 +181,20 @@ def _fill_lines(rgb: Tensor, sketch: Tensor, k: int = 5, line: float = 0.9) -> T
 
 # %% ../nbs/10_inference.ipynb #82e34062
 @torch.no_grad()
-def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tensor], size: int) -> list[Tensor]:
-    "Colour same-size sketches (1,1,H,W) with hints (1,3,h,w) in one batch -> list of (3, H, W) RGB."
+def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tensor], size: int,
+                      precision: str = 'auto') -> list[Tensor]:
+    "Colour same-size sketches (1,1,H,W) with hints (1,3,h,w) in one batch -> list of (3, H, W) RGB; the network runs in `precision`."
     dev = next(model.parameters()).device
     H, W = sketches[0].shape[-2:]
     hw = fit_size(H, W, size)
     sk = pad16(torch.cat([_resize(s, hw) for s in sketches]).to(dev))
     hi = pad16(torch.cat([_resize(h, hw) for h in hints]).to(dev))
-    out, _ = model.eval()(sk, hi)
+    model.eval()
+    if hasattr(model, 'encode'):             # the small ZEncoder stays in fp32: z's rounding would shift every colour
+        z = model.encode(hi)
+        with autocast(dev, resolve_precision(precision, dev)): out, _ = model.decode(sk, z)
+    else:
+        with autocast(dev, resolve_precision(precision, dev)): out, _ = model(sk, hi)
     rgb = _to_rgb(out[..., :hw[0], :hw[1]].float(), model.out_space)
     rgb = _fill_lines(rgb, sk[..., :hw[0], :hw[1]]).cpu()
     full = torch.cat(sketches)
@@ -200,13 +210,14 @@ def to_pil(rgb: Tensor) -> Image.Image:
 
 def colorize(sketch: 'str | Path | Image.Image | np.ndarray', hint: 'str | Path | Image.Image | np.ndarray',
              model: Colorizer | None = None, size: int = WORK_SIZE,
-             device: str | torch.device | None = None) -> Image.Image:
-    "Colour `sketch` from the colour `hint` (paths, PIL images or arrays); result at the sketch's resolution."
+             device: str | torch.device | None = None, precision: str = 'auto') -> Image.Image:
+    "Colour `sketch` from the colour `hint` (paths, PIL images or arrays); result at the sketch's resolution; `precision` 'auto' picks bf16 only where it is fast."
     _check_size(size)
     sk, hi = read_sketch(sketch), read_image(hint, 'hint')
     if model is None: model = load_colorizer(device=device)
     elif device is not None: model = model.to(pick_device(device))
-    return to_pil(_colorize_tensors(model, [sk], [hi], size)[0])
+    resolve_precision(precision, next(model.parameters()).device)          # a bad value fails before any work
+    return to_pil(_colorize_tensors(model, [sk], [hi], size, precision)[0])
 
 # %% ../nbs/10_inference.ipynb #2d311767
 def example_paths() -> tuple[Path, Path]:
@@ -245,20 +256,25 @@ def check_output(path: str | Path) -> Path:
 def save_image(img: Image.Image, path: str | Path) -> Path:
     "Write `img` to `path` atomically (temporary file in the same folder, then rename): never a half-written file."
     path = check_output(path)
-    fd, tmpname = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.stem}.', suffix=path.suffix)
-    os.close(fd)
     try:
-        img.save(tmpname, format=Image.registered_extensions()[path.suffix.lower()])
-        os.replace(tmpname, path)
-    except OSError as e: raise InputError(f"{path}: cannot write ({e})") from None
-    finally:
-        if os.path.exists(tmpname): os.remove(tmpname)
+        with atomic_write(path) as f: img.save(f, format=Image.registered_extensions()[path.suffix.lower()])
+    except OSError as e: raise InputError(f"{path}: cannot write ({e.strerror or e})") from None
     return path
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    "Whether paths `a` and `b` name the same file (or would, once `a` is written)."
+    try: return os.path.samefile(a, b)
+    except OSError: return Path(a).resolve() == Path(b).resolve()
+
+def check_not_input(out: str | Path, **inputs) -> None:
+    "Refuse an output path that is one of the `inputs` (name=path): writing it would destroy that input."
+    for name, src in inputs.items():
+        if _same_file(out, src): raise InputError(f"{out}: is also the {name} (writing the result there would destroy it; give another output)")
 
 # %% ../nbs/10_inference.ipynb #b6fd1574
 def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path, model: Colorizer | None = None,
                    size: int = WORK_SIZE, device: str | torch.device | None = None, batch_size: int = 8,
-                   progress: bool = True) -> tuple[list[Path], list[str]]:
+                   progress: bool = True, precision: str = 'auto') -> tuple[list[Path], list[str]]:
     "Colour many sketch files (one hint each, or one shared hint) into `out_dir` as PNGs; returns (written, errors)."
     _check_size(size)
     sketches = [Path(s) for s in sketches]
@@ -268,6 +284,7 @@ def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path
     if not out_dir.is_dir(): raise InputError(f"{out_dir}: output folder does not exist")
     if model is None: model = load_colorizer(device=device)
     elif device is not None: model = model.to(pick_device(device))
+    resolve_precision(precision, next(model.parameters()).device)
     errors, written, loaded = [], [], {}
     for s, h in zip(sketches, hints):
         try: loaded[s] = (read_sketch(s), read_image(h, 'hint'), check_output(out_dir / f'{s.stem}.png'))
@@ -276,7 +293,7 @@ def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path
     for s, v in loaded.items(): groups.setdefault(tuple(v[0].shape[-2:]), []).append(v)
     batches = [g[i:i + batch_size] for g in groups.values() for i in range(0, len(g), batch_size)]
     for batch in (progress_bar(batches, leave=False) if progress and batches else batches):
-        outs = _colorize_tensors(model, [b[0] for b in batch], [b[1] for b in batch], size)
+        outs = _colorize_tensors(model, [b[0] for b in batch], [b[1] for b in batch], size, precision)
         for (_, _, path), rgb in zip(batch, outs):
             try: written.append(save_image(to_pil(rgb), path))
             except InputError as e: errors.append(str(e))
@@ -286,6 +303,8 @@ def colorize_batch(sketches: list, hints: list | str | Path, out_dir: str | Path
 def _common_args(p: argparse.ArgumentParser) -> None:
     p.add_argument('--size', type=int, default=WORK_SIZE, help=f'longer side the model works at (default {WORK_SIZE}: the bundled weights were last trained at that size)')
     p.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: cuda if available)')
+    p.add_argument('--precision', default='auto', choices=['auto', 'fp32', 'bf16'],
+                   help='auto (default): bf16 on a GPU or on a CPU with native bf16 (AVX512-BF16/AMX), fp32 elsewhere')
     p.add_argument('--weights', default=None,
                    help=f'colorizer weights (.safetensors); default ${WEIGHTS_ENV}, then weights/{WEIGHTS_NAME}')
 
@@ -316,6 +335,7 @@ def _colorize_folder(args, err) -> int:
             else: errors.append(f"{s}: no hint named {s.stem}.* in {hint}")
         else: pairs.append((s, hint))
     if out.exists() and not out.is_dir(): raise InputError(f"{out}: exists and is not a folder")
+    check_not_input(out, **{'sketch folder': sk_dir, **({'hint folder': hint} if hint.is_dir() else {})})
     if not out.exists():
         if not out.parent.is_dir(): raise InputError(f"{out}: parent folder {out.parent} does not exist")
         check_output(out.parent / 'probe.png')
@@ -324,7 +344,7 @@ def _colorize_folder(args, err) -> int:
     if args.batch_size < 1: raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
     model = load_colorizer(args.weights, args.device) if pairs else None
     written, errs = colorize_batch([p[0] for p in pairs], [p[1] for p in pairs], out, model=model, size=args.size,
-                                   batch_size=args.batch_size) if pairs else ([], [])
+                                   batch_size=args.batch_size, precision=args.precision) if pairs else ([], [])
     for e in errors + errs: err(e)
     print(f"wrote {len(written)} image(s) to {out}; {len(errors) + len(errs)} failed")
     return 1 if errors or errs else 0
@@ -343,9 +363,10 @@ def _colorize_main(args, err) -> int:
     _check_size(args.size); pick_device(args.device)
     if Path(args.sketch).is_dir(): return _colorize_folder(args, err)
     out = check_output(args.output)
+    check_not_input(out, sketch=args.sketch, hint=args.hint)
     sk, hi = read_sketch(args.sketch), read_image(args.hint, 'hint')
     model = load_colorizer(args.weights, args.device)
-    save_image(to_pil(_colorize_tensors(model, [sk], [hi], args.size)[0]), out)
+    save_image(to_pil(_colorize_tensors(model, [sk], [hi], args.size, args.precision)[0]), out)
     print(f"wrote {out}")
     return 0
 
@@ -360,7 +381,7 @@ def _demo_main(args, err) -> int:
     sk_path, hint_path = example_paths()
     sk, hi = read_sketch(sk_path), read_image(hint_path, 'hint')
     model = load_colorizer(args.weights, args.device)
-    result = to_pil(_colorize_tensors(model, [sk], [hi], args.size)[0])
+    result = to_pil(_colorize_tensors(model, [sk], [hi], args.size, args.precision)[0])
     save_image(side_by_side([Image.open(sk_path), Image.open(hint_path), result]), out)
     print(f"wrote {out} (sketch | hint | result)")
     return 0

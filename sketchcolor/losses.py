@@ -18,9 +18,9 @@ from .colors import rgb2hhsv, rgb2xyv, hhsv2xyv, xyv2hhsv, rgb2hsv, hsv2rgb
 
 # %% auto #0
 __all__ = ['SPACES', 'CONTENT_W', 'STYLE_W', 'rgb_to_space', 'space_to_xyv', 'space_to_hhsv', 'gram', 'PerceptualLoss',
-           'ColorizerLoss', 'colorizer_loss', 'frozen', 'gan_term', 'GeneratorLoss', 'PILDrawing', 'xyv_vgg_items',
-           'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data', 'hue_rotate',
-           'loss_report']
+           'ColorizerLoss', 'colorizer_loss', 'frozen', 'gan_term', 'GeneratorLoss', 'Autocast', 'precision_callback',
+           'PILDrawing', 'xyv_vgg_items', 'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg',
+           'shrink_training_data', 'hue_rotate', 'loss_report']
 
 # %% ../nbs/05_losses.ipynb #4d0cc1c6
 SPACES = ('hhsv', 'rgb', 'xyv')
@@ -181,6 +181,31 @@ from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, 
 from .data import openmoji_split, on_white, cache_dir, _save_png
 from .models import XYVVGG, Colorizer, Discriminator, save_model, load_model
 
+# %% ../nbs/05_losses.ipynb #556fedc5
+from fastai.callback.core import Callback
+from fastai.callback.fp16 import MixedPrecision
+from fastai.torch_core import to_float
+from .models import resolve_precision, autocast
+
+class Autocast(Callback):
+    "Mixed precision with `torch.autocast` on any device (bf16: no loss scaling); predictions returned as fp32."
+    order = 10
+    def __init__(self, precision: str = 'bf16'): self.precision, self.ctx = precision, None
+    def before_batch(self):
+        self.ctx = autocast(next(self.model.parameters()).device, self.precision); self.ctx.__enter__()
+    def after_pred(self): self.learn.pred = to_float(self.pred)
+    def after_loss(self): self._leave()
+    def after_batch(self): self._leave()          # also runs after a cancelled batch
+    def after_fit(self): self._leave()
+    def _leave(self):
+        if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
+
+def precision_callback(device, precision: str | None = 'auto') -> Callback | None:
+    "The fastai callback for `precision` on `device`: `MixedPrecision` on CUDA, `Autocast` on a CPU, None for fp32."
+    p = resolve_precision(precision, device)
+    if p == 'fp32': return None
+    return MixedPrecision(amp_mode=p) if torch.device(device).type == 'cuda' else Autocast(p)
+
 # %% ../nbs/05_losses.ipynb #c0103de1
 class PILDrawing(PILImage):
     "A PIL image composited onto white (transparent clip art becomes a drawing on paper)."
@@ -253,7 +278,7 @@ def xyv_vgg_dls(items: pd.DataFrame, size: int = 128, bs: int = 64, num_workers:
     return dblock.dataloaders(items, bs=bs, seed=seed, device=device, **kw)
 
 # %% ../nbs/05_losses.ipynb #59192447
-def _time_batches(model: nn.Module, dls, n: int = 8) -> tuple[float, float]:
+def _time_batches(model: nn.Module, dls, n: int = 8, precision: str = 'fp32') -> tuple[float, float]:
     "(seconds to the first batch, seconds per later training batch) of a throwaway copy of `model`."
     import copy
     m = copy.deepcopy(model).to(dls.device).train()
@@ -261,7 +286,7 @@ def _time_batches(model: nn.Module, dls, n: int = 8) -> tuple[float, float]:
     t0, k = time.perf_counter(), 0
     for i, (xb, yb) in enumerate(dls.train):
         xb, yb = xb.as_subclass(Tensor), yb.as_subclass(Tensor)
-        with torch.autocast(dls.device.type, dtype=torch.bfloat16, enabled=dls.device.type == 'cuda'):
+        with autocast(dls.device, precision):
             loss = F.cross_entropy(m(xb).float(), yb)
         loss.backward(); opt.step(); opt.zero_grad()
         if dls.device.type == 'cuda': torch.cuda.synchronize()
@@ -281,8 +306,9 @@ def train_xyv_vgg(data_dir: str | Path | None = None, out: str | Path = 'weights
                   minutes: float | None = None, bs: int = 64, lr: float = 3e-3, opt: str = 'ranger',
                   valid_pct: float = 0.1, seed: int = 42, num_workers: int | None = None,
                   max_items: int | None = None, log: str | Path | None = None, progress: bool = True,
-                  max_hue: float = 0.05, noise: float = 0., init: str | Path | None = None) -> Learner:
-    "Train `XYVVGG` to classify drawings (OpenMoji subgroups + clip-art categories); save it to `out`, log to CSV."
+                  max_hue: float = 0.05, noise: float = 0., init: str | Path | None = None,
+                  precision: str | None = 'auto') -> Learner:
+    "Train `XYVVGG` to classify drawings (OpenMoji subgroups + clip-art categories); save it to `out`, log to CSV; `precision` as in `precision_callback`."
     if (epochs is None) == (minutes is None): raise ValueError("give exactly one of epochs= or minutes=")
     torch.manual_seed(seed)
     items = xyv_vgg_items(data_dir, clipart_csv, valid_pct=valid_pct, seed=seed)
@@ -292,7 +318,7 @@ def train_xyv_vgg(data_dir: str | Path | None = None, out: str | Path = 'weights
     if init is not None and vgg_vocab(init) != list(dls.vocab):
         raise ValueError(f"{init}: its classes differ from the data's ({len(dls.vocab)} classes): cannot fine-tune from it")
     if minutes is not None:
-        startup, per_batch = _time_batches(model, dls)
+        startup, per_batch = _time_batches(model, dls, precision=resolve_precision(precision, dls.device))
         per_epoch = per_batch * (len(dls.train) + 0.3 * len(dls.valid)) + 2 * startup
         epochs = max(1, int(minutes * 60 / per_epoch))
         print(f"timed {per_batch*1000:.0f} ms/batch -> {per_epoch:.1f} s/epoch -> {epochs} epochs in {minutes} min")
@@ -301,19 +327,20 @@ def train_xyv_vgg(data_dir: str | Path | None = None, out: str | Path = 'weights
     opt_func = {'ranger': ranger, 'adam': Adam}[opt]
     learn = Learner(dls, model, loss_func=LabelSmoothingCrossEntropyFlat(), opt_func=opt_func, metrics=accuracy,
                     cbs=[CSVLogger(fname=str(log.resolve())), GradientClip(1.0)], path=out.parent)
-    if dls.device.type == 'cuda': learn = learn.to_bf16()
+    amp = precision_callback(dls.device, precision)
+    if amp is not None: learn.add_cb(amp)
     n_train, n_valid = (~items.is_valid).sum(), items.is_valid.sum()
     majority = (items[items.is_valid].label == items[~items.is_valid].label.mode()[0]).mean()
     print(f"{len(dls.vocab)} classes, {n_train} train / {n_valid} valid images, majority-class valid accuracy "
-          f"{majority:.3f}, device {dls.device}, size {size}, bs {bs}, {epochs} epochs")
+          f"{majority:.3f}, device {dls.device}, {resolve_precision(precision, dls.device)}, size {size}, bs {bs}, {epochs} epochs")
     t0 = time.perf_counter()
     if progress: learn.fit_one_cycle(epochs, lr)
     else:
         with learn.no_bar(): learn.fit_one_cycle(epochs, lr)
     learn.train_seconds = time.perf_counter() - t0
-    if dls.device.type == 'cuda': learn = learn.to_fp32()
+    if amp is not None: learn.remove_cb(amp)
     save_model(learn.model.float().cpu(), out, vocab=json.dumps(list(dls.vocab)), size=size, epochs=epochs,
-               train_seconds=round(learn.train_seconds), device=str(dls.device), max_hue=max_hue, noise=noise,
+               train_seconds=round(learn.train_seconds), device=str(dls.device), precision=resolve_precision(precision, dls.device), max_hue=max_hue, noise=noise,
                init=Path(init).name if init is not None else '')
     learn.model.to(dls.device)
     print(f"trained {epochs} epochs in {learn.train_seconds:.0f} s; saved {out}, log {log}")
