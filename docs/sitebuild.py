@@ -376,7 +376,7 @@ def main(argv=None):
     nbj = json.loads(index.read_text(encoding='utf-8'))
     toc = ('```{toctree}\n:hidden:\n:caption: Chapters\n:maxdepth: 1\n\n' + '\n'.join(chapters) + '\n```\n\n'
            '```{toctree}\n:hidden:\n:caption: Library source\n:maxdepth: 1\n\n' + '\n'.join(sources) + '\n```\n')
-    nbj['cells'].append(_md_cell(toc))
+    nbj['cells'].append({**_md_cell(toc), 'id': 'toctree'})
     index.write_text(json.dumps(nbj, indent=1, ensure_ascii=False), encoding='utf-8')
     # Sphinx
     html_dir = WORK / 'html'                # myst-nb writes its output files next to Sphinx's output folder
