@@ -269,7 +269,8 @@ def test_hidden_cells_are_gone_and_exported_code_is_shown(crawl):
                 assert line.strip() in exported, f'{path}: exported code missing: {line!r}'
 
 
-def test_screenshots_of_the_landing_page_and_a_chapter(site, tab):
+def test_screenshots_of_the_landing_page_and_a_chapter(site, browser, server):
+    tab = Page(browser, server)             # a fresh tab: nothing left from the search test (highlighted matches)
     out = Path(os.environ.get('SKETCHCOLOR_SCREENSHOTS', ROOT / 'run' / 'screenshots'))
     out.mkdir(parents=True, exist_ok=True)
     shots = {'landing.png': 'index.html', 'chapter-colors.png': _chapters()['sketchcolor.colors'][0]}
@@ -279,6 +280,7 @@ def test_screenshots_of_the_landing_page_and_a_chapter(site, tab):
         assert (out / name).stat().st_size > 20_000, f'{out / name} looks empty'
         print(f'screenshot: {out / name}')
     title = tab.open('index.html').title()
+    tab.page.close()
     assert 'sketchcolor' in title
 
 
