@@ -409,13 +409,13 @@ def render_example(openmoji_dir: str | Path, code: str = '1F436', size: int = 51
     return sketch, hint
 
 # %% ../nbs/10_inference.ipynb #adebd962
-def time_colorize(model: Colorizer, size: int = 256, repeats: int = 5) -> float:
-    "Median seconds of `colorize` for one `size`x`size` sketch (warm)."
+def time_colorize(model: Colorizer, size: int = 256, repeats: int = 5, precision: str = 'auto') -> float:
+    "Median seconds of `colorize` for one `size`x`size` sketch (warm), in `precision`."
     import statistics
     sk = np.full((size, size), 255, np.uint8); sk[size // 2] = 0
     hint = np.full((size, size, 3), 128, np.uint8)
-    colorize(sk, hint, model=model, size=size)
+    colorize(sk, hint, model=model, size=size, precision=precision)
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter(); colorize(sk, hint, model=model, size=size); times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter(); colorize(sk, hint, model=model, size=size, precision=precision); times.append(time.perf_counter() - t0)
     return statistics.median(times)

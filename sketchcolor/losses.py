@@ -179,6 +179,7 @@ from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, ColReader, 
                                PadMode, aug_transforms, Hue, PILImage, RandTransform, TensorImage, Learner, ranger, Adam, accuracy, CSVLogger,
                                LabelSmoothingCrossEntropyFlat, GradientClip, ShowGraphCallback, default_device)
 from .data import openmoji_split, on_white, cache_dir, _save_png
+from .files import inside
 from .models import XYVVGG, Colorizer, Discriminator, save_model, load_model
 
 # %% ../nbs/05_losses.ipynb #556fedc5
@@ -223,8 +224,8 @@ def _clipart_items(clipart_csv: Path, valid_pct: float, seed: int, depth: int = 
     if missing: raise ValueError(f"{clipart_csv}: missing column(s) {sorted(missing)}")
     if 'keep' in df: df = df[df.keep.str.lower().isin(['1', 'true', 'yes'])]
     df = df[~df.category.str.split('/').str[0].isin(['', 'unsorted'])]
-    files = df.file if 'file' in df else df.path
-    paths = [Path(p) if Path(p).is_absolute() else Path(clipart_csv).parent / p for p in files]
+    col = 'file' if 'file' in df else 'path'
+    paths = [inside(Path(clipart_csv).parent, p, f'{clipart_csv} row {i + 2}: {col}') for i, p in zip(df.index, df[col])]
     labels = ['clipart/' + '/'.join(c.split('/')[:depth]) for c in df.category]
     rng = np.random.default_rng(seed)
     return pd.DataFrame(dict(path=[str(p) for p in paths], label=labels, source='clipart',
@@ -238,7 +239,7 @@ def xyv_vgg_items(data_dir: str | Path | None = None, clipart_csv: str | Path | 
     if not csv.exists(): raise FileNotFoundError(f"{csv}: not found (render OpenMoji first: sketchcolor prepare)")
     train, valid = openmoji_split(csv, valid_pct=valid_pct, seed=seed)
     om = pd.concat([train.assign(is_valid=False), valid.assign(is_valid=True)])
-    items = pd.DataFrame(dict(path=[str(data_dir / 'color' / f'{h}.png') for h in om.hexcode],
+    items = pd.DataFrame(dict(path=[str(inside(data_dir / 'color', f'{h}.png', f'{csv}: hexcode')) for h in om.hexcode],
                               label=list(om.subgroups), source='openmoji', is_valid=list(om.is_valid)))
     if clipart_csv is not None:
         items = pd.concat([items, _clipart_items(Path(clipart_csv).expanduser(), valid_pct, seed)])
@@ -364,7 +365,7 @@ def shrink_training_data(dest: str | Path, size: int = 160, data_dir: str | Path
     dest = Path(dest).expanduser()
     data_dir = Path(data_dir).expanduser() if data_dir is not None else cache_dir('openmoji')
     items = pd.read_csv(data_dir / 'items.csv', dtype=str, keep_default_na=False)
-    jobs = [(str(data_dir / sub / f'{h}.png'), str(dest / 'openmoji' / sub / f'{h}.png'))
+    jobs = [(str(inside(data_dir / sub, f'{h}.png', f'{data_dir}/items.csv: hexcode')), str(dest / 'openmoji' / sub / f'{h}.png'))
             for h in items.hexcode for sub in ('color', 'line')]
     (dest / 'openmoji').mkdir(parents=True, exist_ok=True)
     shutil.copyfile(data_dir / 'items.csv', dest / 'openmoji' / 'items.csv')

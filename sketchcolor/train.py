@@ -112,9 +112,11 @@ def load_openmoji(root: str | Path | None = None, size: int = 256, limit: int | 
     items = pd.read_csv(csv, dtype=str, keep_default_na=False)
     if 'hexcode' not in items or 'base' not in items: raise ValueError(f"{csv}: needs columns 'hexcode' and 'base'")
     if limit is not None: items = items.iloc[:limit]
-    missing = [h for h in items.hexcode if not (root / 'color' / f'{h}.png').exists() or not (root / 'line' / f'{h}.png').exists()]
+    files = {kind: [inside(root / kind, f'{h}.png', f'{csv} row {i + 2}: hexcode') for i, h in enumerate(items.hexcode)]
+             for kind in ('color', 'line')}                  # a table names files: they stay in `root`
+    missing = [h for h, c, l in zip(items.hexcode, files['color'], files['line']) if not c.exists() or not l.exists()]
     if missing: raise FileNotFoundError(f"{root}: {len(missing)} pairs listed in items.csv have no color/line PNG (e.g. {missing[0]})")
-    read = lambda kind: parallel(_read_rgb, [root / kind / f'{h}.png' for h in items.hexcode], size=size,
+    read = lambda kind: parallel(_read_rgb, files[kind], size=size,
                                  n_workers=n_workers, threadpool=True, progress=False)
     return _openmoji_pairs(items, read('color'), read('line'))
 
@@ -137,18 +139,14 @@ def pack_openmoji(root: str | Path | None = None, out: str | Path = 'openmoji.ta
     csv = root / 'items.csv'
     if not csv.exists(): raise FileNotFoundError(f"{csv}: not found (render OpenMoji first: sketchcolor prepare)")
     items = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    for i, h in enumerate(items.hexcode): inside(root / 'color', f'{h}.png', f'{csv} row {i + 2}: hexcode')
     pairs = parallel(_encode_pair, list(items.hexcode), root=root, n_workers=n_workers, threadpool=True, progress=False)
     out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp'); os.close(fd)
-    try:
-        with tarfile.open(tmp, 'w') as tf:
-            def add(name, data):
-                info = tarfile.TarInfo(name); info.size = len(data); tf.addfile(info, io.BytesIO(data))
-            add('items.csv', csv.read_bytes())
-            for h, (c, l) in zip(items.hexcode, pairs): add(f'color/{h}.webp', c); add(f'line/{h}.webp', l)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
+    with atomic_write(out) as f, tarfile.open(fileobj=f, mode='w') as tf:      # whole or not at all
+        def add(name, data):
+            info = tarfile.TarInfo(name); info.size = len(data); tf.addfile(info, io.BytesIO(data))
+        add('items.csv', csv.read_bytes())
+        for h, (c, l) in zip(items.hexcode, pairs): add(f'color/{h}.webp', c); add(f'line/{h}.webp', l)
     return out
 
 def _read_tar(path: Path) -> dict:
@@ -170,13 +168,15 @@ def _load_packed(path: Path, size: int, limit: int | None, n_workers: int) -> Pa
 def _unpack_one(item: tuple, dest: Path) -> None:
     name, data = item
     p = dest / name
-    if name.endswith('.webp'): Image.open(io.BytesIO(data)).convert('RGB').save(p.with_suffix('.png'))
-    else: p.write_bytes(data)
+    if name.endswith('.webp'):
+        with atomic_write(p.with_suffix('.png')) as f: Image.open(io.BytesIO(data)).convert('RGB').save(f, format='PNG')
+    else: write_atomic(p, data)
 
 def unpack_openmoji(tar: str | Path, dest: str | Path | None = None, n_workers: int = 8) -> Path:
     "Write a `pack_openmoji` tar back as the folder layout of `prepare_openmoji` (items.csv, color/ and line/ RGB PNGs)."
     dest = Path(dest) if dest is not None else cache_dir('openmoji')
     files = _read_tar(Path(tar))
+    for n in files: inside(dest, n, f'{tar}: member')   # a crafted tar could name '../../x'
     for d in {Path(n).parent for n in files}: (dest / d).mkdir(parents=True, exist_ok=True)
     parallel(_unpack_one, list(files.items()), dest=dest, n_workers=n_workers, threadpool=True, progress=False)
     return dest
@@ -192,7 +192,8 @@ def load_clipart(csv: str | Path, size: int = 256, limit: int | None = None, n_w
     if 'keep' in df: df = df[df.keep.str.lower().isin(['1', 'true', 'yes'])]
     if limit is not None: df = df.iloc[:limit]
     files = df.file.where(df.file != '', df.path) if 'file' in df else df.path     # `file`: the cleaned copy
-    paths = [Path(p) if Path(p).is_absolute() else csv.parent / p for p in files]
+    col = 'file' if 'file' in df else 'path'
+    paths = [inside(csv.parent, p, f'{csv} row {i + 2}: {col}') for i, p in zip(df.index, files)]   # inside the table's folder
     color = _stack(list(parallel(_read_rgb, paths, size=size, n_workers=n_workers, threadpool=True, progress=False)), False)
     device = device or default_device()
     sketches = []
@@ -1162,6 +1163,8 @@ def load_config(src: str | Path | dict) -> dict:
         if bad: raise ValueError(f"{where}: unknown key(s) {bad} in 'stage1_tone'; known: lr, minutes, max_epochs, min_epochs, loss, {', '.join(TONE_KEYS)}")
         if full['stage1_tone'].get('loss', 'perceptual') not in ('mse', 'perceptual'):
             raise ValueError(f"{where}: stage1_tone's loss must be 'mse' or 'perceptual', got {full['stage1_tone']['loss']!r}")
+    if full['mixed_precision'] not in (None, 'auto', 'fp32', 'bf16', 'fp16'):
+        raise ValueError(f"{where}: mixed_precision must be 'auto', 'fp32', 'bf16' or 'fp16' (or null), got {full['mixed_precision']!r}")
     if full['size'] % 16: raise ValueError(f"{where}: size must be a multiple of 16, got {full['size']}")
     return full
 

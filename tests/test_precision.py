@@ -102,3 +102,10 @@ def test_bf16_training_follows_fp32():
         assert abs(x.mean() - y.mean()) <= 3 * se + 1e-4
     assert a[-w:].mean() < 0.7 * a[:w].mean() and b[-w:].mean() < 0.7 * b[:w].mean()   # both really train
     assert not np.array_equal(a, b), "bf16 run identical to fp32: autocast was not applied"
+
+
+def test_config_precision_checked():
+    from sketchcolor.train import load_config
+    assert load_config({'mixed_precision': 'fp32'})['mixed_precision'] == 'fp32'
+    with pytest.raises(ValueError, match="mixed_precision must be"):
+        load_config({'mixed_precision': 'half'})

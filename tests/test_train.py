@@ -43,6 +43,8 @@ def test_tiny_run_writes_everything(tiny_run):
     s3 = m['stages']['stage3_gan']
     assert s3['mode_steps']['critic'] > 0 and s3['critic_weight_change'] > 0
     assert m['shipped'] in ('pregan', 'stage3') and 'verdict' in m
+    from sketchcolor.models import resolve_precision
+    assert m['precision'] == resolve_precision('auto', 'cpu')          # what 'auto' became, recorded
     assert set(m['evaluate']) >= {'model', 'untrained model', 'flat colour 8×8'}
     assert isinstance(load_model(tiny_run / 'colorizer.safetensors', expected='Colorizer'), Colorizer)
     assert isinstance(load_model(tiny_run / 'critic.safetensors'), Discriminator)
