@@ -12,14 +12,15 @@ import pandas as pd
 from PIL import Image
 from fastcore.parallel import parallel
 from fastprogress.fastprogress import progress_bar
+from .files import atomic_write, write_atomic, inside, remove_partials, UnsafePathError
 
 # %% auto #0
 __all__ = ['OPENMOJI_VERSION', 'OPENMOJI_ATTRIBUTION', 'IMAGE_EXTS', 'CLEAN_DEFAULTS', 'OPENCLIPART_PNG_ROOT', 'DANBOORU_COLORS',
-           'DANBOORU_BACKGROUND_TAGS', 'DANBOORU_NO_COLOR_TAGS', 'cache_dir', 'on_white', 'openmoji_items',
-           'render_svg', 'svg_line_layer', 'line_layer_disagreement', 'line_layer_report', 'prepare_openmoji',
-           'openmoji_split', 'phash', 'image_measures', 'measure_images', 'classify_images', 'square_on_white',
-           'clean_images', 'contact_sheet', 'prepare_openclipart', 'danbooru_tags', 'danbooru_keep', 'filter_danbooru',
-           'cli_prepare', 'nearest_hamming']
+           'DANBOORU_BACKGROUND_TAGS', 'DANBOORU_NO_COLOR_TAGS', 'DANBOORU_IMAGE_EXTS', 'cache_dir', 'on_white',
+           'openmoji_items', 'render_svg', 'svg_line_layer', 'line_layer_disagreement', 'line_layer_report',
+           'prepare_openmoji', 'openmoji_split', 'phash', 'image_measures', 'measure_images', 'classify_images',
+           'square_on_white', 'clean_images', 'contact_sheet', 'prepare_openclipart', 'danbooru_tags', 'danbooru_keep',
+           'filter_danbooru', 'cli_prepare', 'nearest_hamming']
 
 # %% ../nbs/02_data.ipynb #1d57ee50
 def cache_dir(name: str = '') -> Path:
@@ -29,18 +30,23 @@ def cache_dir(name: str = '') -> Path:
 
 # %% ../nbs/02_data.ipynb #4b973040
 def _save_png(img: Image.Image, path: Path) -> None:
-    "Save `img` as PNG at `path` atomically (temp file + rename)."
+    "Save `img` as PNG at `path` atomically (`sketchcolor.files.atomic_write`)."
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    img.save(tmp, format='PNG')
-    os.replace(tmp, path)
+    with atomic_write(path) as f: img.save(f, format='PNG')
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     "Write `df` to `path` atomically."
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f'.{path.name}.tmp')
-    df.to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    with atomic_write(path, 'w', newline='', encoding='utf-8') as f: df.to_csv(f, index=False)
+
+def _is_complete_image(path: Path, size: int | None = None) -> bool:
+    "Whether `path` is a whole image file (PIL's `verify`: every chunk there, checksums right) of `size`×`size` px when given."
+    try:
+        with Image.open(path) as im:
+            if size is not None and im.size != (size, size): return False
+            im.verify()
+        return True
+    except Exception: return False
 
 def _parallel(f, items: list, **kwargs) -> list:
     "fastcore's `parallel`; under IPython/Jupyter or with threads running, workers start from a 'forkserver', not a fork."
@@ -89,7 +95,7 @@ def _openmoji_package(src, tmp: Path, keep: Path | None = None) -> Path:
         except subprocess.CalledProcessError as e:
             raise RuntimeError(f"npm pack openmoji@{OPENMOJI_VERSION} failed: {e.stderr.strip()[-300:]}") from None
         src = next(tmp.glob('openmoji-*.tgz'))
-        if kept is not None: shutil.copyfile(src, kept)
+        if kept is not None: write_atomic(kept, src.read_bytes())   # a killed copy never passes for the package
     src = Path(src)
     if src.is_file():
         try:
@@ -152,9 +158,10 @@ def _safe_disagreement(hexcode, pkg, size):
 # %% ../nbs/02_data.ipynb #9fe8d615
 def _openmoji_pair(hexcode: str, pkg: Path, dest: Path, size: int, line_source: str = 'black') -> str:
     "Render one emoji pair; returns 'done', 'skipped' or the error message."
-    out_c, out_l = dest / 'color' / f'{hexcode}.png', dest / 'line' / f'{hexcode}.png'
-    if out_c.exists() and out_l.exists(): return 'skipped'
     try:
+        out_c = inside(dest / 'color', f'{hexcode}.png', 'openmoji.json: hexcode')   # metadata names the files: keep them inside
+        out_l = inside(dest / 'line', f'{hexcode}.png', 'openmoji.json: hexcode')
+        if _is_complete_image(out_c, size) and _is_complete_image(out_l, size): return 'skipped'
         csvg = pkg / 'color' / 'svg' / f'{hexcode}.svg'
         if not csvg.exists(): return f'missing {csvg.relative_to(pkg)}'
         if line_source == 'black':
@@ -183,6 +190,7 @@ def prepare_openmoji(dest: str | Path | None = None, size: int = 256, src: str |
     "Render OpenMoji colour/line pairs to `dest/color`, `dest/line` and write `dest/items.csv`; returns the items."
     dest = Path(dest) if dest is not None else cache_dir('openmoji')
     dest.mkdir(parents=True, exist_ok=True)
+    for d in (dest, dest / 'color', dest / 'line'): remove_partials(d)   # left by a killed run
     with tempfile.TemporaryDirectory() as tmp:
         pkg = _openmoji_package(src, Path(tmp), keep=dest)
         items = openmoji_items(pkg)
@@ -190,8 +198,8 @@ def prepare_openmoji(dest: str | Path | None = None, size: int = 256, src: str |
         status = _parallel(_openmoji_pair, list(items.hexcode), pkg=pkg, dest=dest, size=size,
                           n_workers=n_workers, progress=progress, chunksize=8)
         lic = pkg / 'LICENSE.txt'
-        if lic.exists(): shutil.copyfile(lic, dest / 'LICENSE.txt')
-    (dest / 'ATTRIBUTION.md').write_text(OPENMOJI_ATTRIBUTION.format(version=OPENMOJI_VERSION, size=size))
+        if lic.exists(): write_atomic(dest / 'LICENSE.txt', lic.read_bytes())
+    write_atomic(dest / 'ATTRIBUTION.md', OPENMOJI_ATTRIBUTION.format(version=OPENMOJI_VERSION, size=size))
     items = items.assign(status=list(status))
     failures = items[~items.status.isin(['done', 'skipped'])][['hexcode', 'status']].rename(columns={'status': 'reason'})
     ok = items[items.status.isin(['done', 'skipped'])].drop(columns='status').reset_index(drop=True)
@@ -362,7 +370,7 @@ def square_on_white(img: Image.Image, size: int) -> Image.Image:
 def _export_image(path: str, src: Path, out: Path, size: int) -> str:
     "Write the `size` px square version of `src/path` to `out/path` (as PNG); '' or the error."
     target = (out / path).with_suffix('.png')
-    if target.exists(): return ''
+    if _is_complete_image(target, size): return ''
     try:
         with _pixel_limit(None), Image.open(src / path) as img: _save_png(square_on_white(img, size), target)
         return ''
@@ -429,22 +437,29 @@ def _fetch_openclipart_deb(dest: Path) -> Path:
     "The openclipart-png .deb in `dest`, downloaded with `apt-get download` if not there yet."
     have = sorted(dest.glob('openclipart-png_*.deb'))
     if have: return have[-1]
-    try: subprocess.run(['apt-get', 'download', 'openclipart-png'], cwd=dest, check=True, capture_output=True, text=True, timeout=1800)
-    except FileNotFoundError: raise RuntimeError("apt-get not found: pass src= (a folder of images or the .deb)") from None
-    except subprocess.CalledProcessError as e: raise RuntimeError(f"apt-get download openclipart-png failed: {e.stderr.strip()[-300:]}") from None
-    return sorted(dest.glob('openclipart-png_*.deb'))[-1]
+    for old in dest.glob('.download-*'): shutil.rmtree(old, ignore_errors=True)   # a killed download
+    tmp = Path(tempfile.mkdtemp(dir=dest, prefix='.download-'))     # downloaded here, moved in only when complete
+    try:
+        try: subprocess.run(['apt-get', 'download', 'openclipart-png'], cwd=tmp, check=True, capture_output=True, text=True, timeout=1800)
+        except FileNotFoundError: raise RuntimeError("apt-get not found: pass src= (a folder of images or the .deb)") from None
+        except subprocess.CalledProcessError as e: raise RuntimeError(f"apt-get download openclipart-png failed: {e.stderr.strip()[-300:]}") from None
+        deb = sorted(tmp.glob('openclipart-png_*.deb'))[-1]
+        os.replace(deb, dest / deb.name)
+        return dest / deb.name
+    finally: shutil.rmtree(tmp, ignore_errors=True)
 
 def prepare_openclipart(dest: str | Path | None = None, src: str | Path | None = None, size: int = 256,
                         n_workers: int = 2, progress: bool = True, **thresholds) -> pd.DataFrame:
     "Fetch (unless `src`: folder or .deb) and clean the Open Clip Art PNGs into `dest` (default cache); returns the table."
     dest = Path(dest) if dest is not None else cache_dir('openclipart')
     dest.mkdir(parents=True, exist_ok=True)
+    remove_partials(dest, recursive=True)              # left by a killed run
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(src) if src is not None else _fetch_openclipart_deb(dest)
         if src.is_file(): src = _unpack_deb(src, Path(tmp))
         elif not src.is_dir(): raise FileNotFoundError(f"{src}: no such file or folder")
         df = clean_images(src, dest, size=size, n_workers=n_workers, progress=progress, **thresholds)
-    (dest / 'ATTRIBUTION.md').write_text("# Open Clip Art Library 0.18\n\nImages from the Debian package openclipart-png "
+    write_atomic(dest / 'ATTRIBUTION.md', "# Open Clip Art Library 0.18\n\nImages from the Debian package openclipart-png "
         "(Open Clip Art Library 0.18, https://openclipart.org), released into the public domain by their authors. "
         "Resized and padded to squares on white by sketchcolor.\n")
     return df
@@ -485,6 +500,22 @@ def _position(f) -> int:
     try: return getattr(f.buffer, 'fileobj', f.buffer).tell()   # gzip: position in the compressed file
     except (AttributeError, OSError, ValueError): return 0
 
+DANBOORU_IMAGE_EXTS = frozenset({'jpg', 'jpeg', 'png', 'gif', 'webp', 'bmp'})
+
+def _danbooru_file(r: dict) -> tuple[int, str]:
+    "The (id, relative path) of a kept record, from its `id` and `file_ext`; ValueError saying what is wrong."
+    pid, ext = r['id'], r['file_ext']
+    if isinstance(pid, str) and pid.isascii() and pid.isdigit(): pid = int(pid)
+    if isinstance(pid, bool) or not isinstance(pid, int) or pid < 0: raise ValueError(f"bad id {str(pid)[:40]!r}")
+    if ext not in DANBOORU_IMAGE_EXTS: raise ValueError(f"file_ext {str(ext)[:40]!r} is not an image extension")
+    return pid, f'{pid % 1000:04d}/{pid}.{ext}'
+
+def _why(e: Exception) -> str:
+    "The reason a Danbooru line is malformed, short enough to count."
+    if isinstance(e, json.JSONDecodeError): return 'not JSON'
+    if isinstance(e, KeyError): return f'no {e.args[0]!r} field'
+    return str(e) if isinstance(e, ValueError) and str(e) else type(e).__name__
+
 def filter_danbooru(jsonl_paths, out_csv: str | Path, progress: bool = True) -> int:
     "Stream Danbooru JSON-lines files, write kept `id,path` rows to `out_csv`; returns the number kept."
     import csv
@@ -492,13 +523,13 @@ def filter_danbooru(jsonl_paths, out_csv: str | Path, progress: bool = True) -> 
     for p in paths:
         if not p.is_file(): raise FileNotFoundError(f"{p}: no such file")
     out_csv = Path(out_csv); out_csv.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_csv.with_name(f'.{out_csv.name}.tmp')
-    kept = seen = malformed = 0
+    kept = seen = 0
+    reasons: dict[str, int] = {}
     total = sum(p.stat().st_size for p in paths)
     pb = progress_bar(range(max(total, 1)), leave=False) if progress else None
     if pb is not None: pb.update(0)
     done_bytes = 0
-    with open(tmp, 'w', newline='') as f:
+    with atomic_write(out_csv, 'w', newline='', encoding='utf-8') as f:
         w = csv.writer(f); w.writerow(['id', 'path'])
         for p in paths:
             with _open_text(p) as lines:
@@ -509,14 +540,14 @@ def filter_danbooru(jsonl_paths, out_csv: str | Path, progress: bool = True) -> 
                         r = json.loads(line)
                         if not isinstance(r, dict): raise ValueError('not an object')
                         if danbooru_keep(r):
-                            pid, ext = int(r['id']), str(r['file_ext'])
-                            w.writerow([pid, f'{pid % 1000:04d}/{pid}.{ext}']); kept += 1
-                    except (ValueError, KeyError, TypeError, AttributeError): malformed += 1
+                            w.writerow(_danbooru_file(r)); kept += 1
+                    except (ValueError, KeyError, TypeError, AttributeError) as e:
+                        reasons[_why(e)] = reasons.get(_why(e), 0) + 1
                     if pb is not None and i % 20000 == 19999: pb.update(min(done_bytes + _position(lines), total))
             done_bytes += p.stat().st_size
-    os.replace(tmp, out_csv)
     if pb is not None: pb.update(max(total, 1))
-    print(f"kept {kept} of {seen} records; {malformed} malformed line(s) skipped -> {out_csv}", file=sys.stderr)
+    why = ' (' + ', '.join(f'{k}: {v}' for k, v in sorted(reasons.items(), key=lambda kv: -kv[1])) + ')' if reasons else ''
+    print(f"kept {kept} of {seen} records; {sum(reasons.values())} malformed line(s) skipped{why} -> {out_csv}", file=sys.stderr)
     return kept
 
 # %% ../nbs/02_data.ipynb #9dc612e8

@@ -30,6 +30,8 @@ from PIL import Image
 from scipy.linalg.lapack import dpstrf
 from torch import Tensor
 
+from .files import atomic_write
+
 # %% ../nbs/07_fid.ipynb #e7916365
 def _as_stats(mu, sigma, name: str) -> tuple[Tensor, Tensor]:
     "Check a (mean, covariance) pair and return it as float64 tensors, the covariance symmetrised."
@@ -371,12 +373,7 @@ def save_stats(path: Union[str, Path], mu: np.ndarray, sigma: np.ndarray, featur
     mu, sigma = np.asarray(mu), np.asarray(sigma)
     _as_stats(mu, sigma, str(path))
     extra = {} if feature_space == 'FID' else {'feature_space': np.array(feature_space)}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: np.savez_compressed(f, mu=mu, sigma=sigma, **extra)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.remove(tmp)
+    with atomic_write(path) as f: np.savez_compressed(f, mu=mu, sigma=sigma, **extra)   # whole or not at all
     return path
 
 def load_stats(path: Union[str, Path], feature_space: str = 'FID') -> tuple[np.ndarray, np.ndarray]:
