@@ -34,12 +34,13 @@ def kill_points(rng: random.Random) -> dict:
           dict(kind='write', name='*.png', count=rng.randint(1, 3), at='rename'),
           dict(kind='write', name='items.csv', at=rng.choice(['mid', 'rename']), nth=1),
           dict(kind='write', name='failures.csv', at='rename'), t(), t()]
-    oc = [dict(kind='time', after=round(rng.uniform(0.5, 5.0), 2)),                  # while measuring (several seconds)
-          dict(kind='write', name='measures.csv', at=rng.choice(['mid', 'rename']), nth=1),
+    oc = [dict(kind='write', name='measures.csv', at=rng.choice(['mid', 'rename']), nth=1),
           dict(kind='write', name='*.png', count=rng.randint(1, 2), at='mid', nth=rng.choice([1, 2])),
           dict(kind='write', name='*.png', count=1, at='rename'),
           dict(kind='write', name='clean.csv', at=rng.choice(['mid', 'rename']), nth=1), t(), t()]
-    return dict(openmoji=om, openclipart=oc)
+    fresh = dict(openmoji=dict(kind='time', after=round(rng.uniform(0.03, 0.2), 2)),      # a fresh folder, killed while
+                 openclipart=dict(kind='time', after=round(rng.uniform(0.3, 2.0), 2)))  # rendering / measuring
+    return dict(openmoji=om, openclipart=oc, fresh=fresh)
 
 
 @pytest.fixture(scope='module')
@@ -50,14 +51,16 @@ def world(tmp_path_factory):
     for name, argv in (('openmoji', _om(t / 'om')), ('openclipart', _oc(t / 'oc'))):
         runs += [dict(argv=argv, kill=p, log=str(t / f'{name}{i}.log')) for i, p in enumerate(points[name])]
         runs.append(dict(argv=argv, log=str(t / f'{name}_last.log')))
+    for name, argv in (('openmoji', _om(t / 'om_t')), ('openclipart', _oc(t / 'oc_t'))):   # random time, then rerun
+        runs += [dict(argv=argv, kill=points['fresh'][name], log=str(t / f'{name}_t.log')), dict(argv=argv, log=str(t / f'{name}_t2.log'))]
     for r in runs: r.update(argv=[str(a) for a in r['argv']], timeout=300)
     (t / 'plan.json').write_text(json.dumps({'import': ['sketchcolor.data', 'sketchcolor.cli', 'cairosvg'], 'runs': runs}))
     out = subprocess.run([sys.executable, str(ROOT / 'tests' / 'faults.py'), str(t / 'plan.json'), str(t / 'report.json')],
                          env=_env(), cwd=t, capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-2000:]
     rep = json.loads((t / 'report.json').read_text())
-    n = len(points['openmoji'])
-    return dict(t=t, points=points, ref=rep[:2], om=rep[2:3 + n], oc=rep[3 + n:])
+    n, m = len(points['openmoji']), len(points['openclipart'])
+    return dict(t=t, points=points, ref=rep[:2], om=rep[2:3 + n], oc=rep[3 + n:4 + n + m], fresh=rep[4 + n + m:])
 
 
 def _pixels(p: Path) -> np.ndarray: return np.asarray(Image.open(p))
@@ -111,3 +114,12 @@ def test_a_truncated_output_is_made_again(world, capsys):
     assert cli_prepare([str(a) for a in _oc(t / 'oc')][1:] + ['--workers', '0']) == 0
     assert np.array_equal(_pixels(victim), _pixels(t / 'om_ref' / 'line' / victim.name))
     assert np.array_equal(_pixels(other), _pixels(t / 'oc_ref' / other.relative_to(t / 'oc')))
+
+
+def test_killed_at_a_random_time_in_a_fresh_folder(world):
+    "A fresh run killed at a random time (rendering or measuring), then rerun: the same files as the uninterrupted run."
+    t, rep = world['t'], world['fresh']
+    print('fresh folders, random kill times:', world['points']['fresh'], '->', [r['status'] for r in rep])
+    assert rep[1]['status'] == 'exit' and rep[1]['code'] == 0 and rep[3]['status'] == 'exit' and rep[3]['code'] == 0
+    _same_folder(t / 'om_t', t / 'om_ref', ['items.csv', 'failures.csv', 'ATTRIBUTION.md', 'LICENSE.txt'])
+    _same_folder(t / 'oc_t', t / 'oc_ref', ['clean.csv', 'measures.csv', 'ATTRIBUTION.md'])
