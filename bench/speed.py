@@ -124,7 +124,7 @@ def main(argv=None):
     sizes, batches, rounds = ((128,), (1, 2), 1) if a.quick else ((128, 256, 512), (1, 8), a.rounds)
     rows = inference(model, sizes, batches, paths, rounds)
     rows += colorize_call(model, [p for p in paths if p != 'fp32'] or ['auto'], rounds, size=128 if a.quick else 256)
-    if not a.quick: rows += training([p for p in paths if p != 'auto'] + ([] if info['native_bf16'] or a.force_bf16 else []), rounds)
+    if not a.quick: rows += training([p for p in paths if p != 'auto'], rounds)
     res = dict(info, date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), rounds=rounds, seconds=round(time.perf_counter() - t0, 1),
                bf16_skipped=skipped, rows=rows)
     out = Path(a.out) if a.out else ROOT / 'bench' / 'results' / f"speed-{info['cpu'].replace(' ', '_').replace('/', '_')}.json"

@@ -190,11 +190,8 @@ def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tens
     sk = pad16(torch.cat([_resize(s, hw) for s in sketches]).to(dev))
     hi = pad16(torch.cat([_resize(h, hw) for h in hints]).to(dev))
     model.eval()
-    if hasattr(model, 'encode'):             # the small ZEncoder stays in fp32: z's rounding would shift every colour
-        z = model.encode(hi)
-        with autocast(dev, resolve_precision(precision, dev)): out, _ = model.decode(sk, z)
-    else:
-        with autocast(dev, resolve_precision(precision, dev)): out, _ = model(sk, hi)
+    z = model.encode(hi) if hasattr(model, 'encode') else None   # the small ZEncoder stays in fp32: z's rounding would shift every colour
+    with autocast(dev, resolve_precision(precision, dev)): out, _ = model(sk, hi) if z is None else model.decode(sk, z)
     rgb = _to_rgb(out[..., :hw[0], :hw[1]].float(), model.out_space)
     rgb = _fill_lines(rgb, sk[..., :hw[0], :hw[1]]).cpu()
     full = torch.cat(sketches)

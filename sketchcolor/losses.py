@@ -205,7 +205,9 @@ def precision_callback(device, precision: str | None = 'auto') -> Callback | Non
     "The fastai callback for `precision` on `device`: `MixedPrecision` on CUDA, `Autocast` on a CPU, None for fp32."
     p = resolve_precision(precision, device)
     if p == 'fp32': return None
-    return MixedPrecision(amp_mode=p) if torch.device(device).type == 'cuda' else Autocast(p)
+    cb = MixedPrecision(amp_mode=p) if torch.device(device).type == 'cuda' else Autocast(p)
+    cb.precision = p                              # one attribute for both kinds: what the batches run in
+    return cb
 
 # %% ../nbs/05_losses.ipynb #c0103de1
 class PILDrawing(PILImage):

@@ -560,8 +560,7 @@ def seconds_per_batch(learn: Learner, n: int = 4) -> float:
     "Measured seconds per training batch (data + forward + backward) after one warm-up batch, × callbacks' `batch_cost`; the model is unchanged."
     model, dl = learn.model, learn.dls.train
     state = copy.deepcopy(model.state_dict())
-    amp = next((cb for cb in learn.cbs if isinstance(cb, (MixedPrecision, Autocast))), None)
-    precision = 'fp32' if amp is None else amp.precision if isinstance(amp, Autocast) else AMPMode(amp.amp_mode).value
+    precision = next((cb.precision for cb in learn.cbs if isinstance(cb, (MixedPrecision, Autocast))), 'fp32')
     dev = learn.dls.device
     model.to(dev).train()
     if isinstance(learn.loss_func, nn.Module): learn.loss_func.to(dev)
