@@ -29,24 +29,26 @@ lic = licenses[cfg['license']]
 min_python = cfg['min_python']
 scripts = [s for s in _split('console_scripts')]
 
-# The default colorizer weights live once in git, in weights/; wheels carry a copy as package data
-# (sketchcolor/weights/colorizer.safetensors, where `weight_candidates()` looks), made here at build time.
-WEIGHTS = Path('weights') / 'colorizer.safetensors'
+# The shipped colorizers' weights live once in git, in weights/; wheels carry a copy as package data
+# (sketchcolor/weights/, where `weight_candidates()` looks), made here at build time.
+WEIGHTS = [Path('weights') / 'colorizer.safetensors', Path('weights') / 'thesis_colorizer.safetensors']
 
 class build_py_with_weights(build_py):
-    "build_py that also copies the default colorizer weights into the built package."
+    "build_py that also copies the shipped colorizer weights into the built package."
+    def _dest(self, w): return Path(self.build_lib) / cfg['lib_path'] / 'weights' / w.name
+
     def run(self):
         super().run()
         if self.editable_mode: return                  # an editable install reads weights/ in the clone itself
-        if not WEIGHTS.is_file(): raise SystemExit(f'{WEIGHTS}: missing, a wheel without it cannot colour anything')
-        dest = Path(self.build_lib) / cfg['lib_path'] / 'weights' / WEIGHTS.name
-        self.mkpath(str(dest.parent))
-        self.copy_file(str(WEIGHTS), str(dest))
+        for w in WEIGHTS:
+            if not w.is_file(): raise SystemExit(f'{w}: missing, a wheel without it cannot colour anything')
+            self.mkpath(str(self._dest(w).parent))
+            self.copy_file(str(w), str(self._dest(w)))
 
     def get_outputs(self, include_bytecode=True):
         out = super().get_outputs(include_bytecode)
         if self.editable_mode: return out
-        return out + [str(Path(self.build_lib) / cfg['lib_path'] / 'weights' / WEIGHTS.name)]
+        return out + [str(self._dest(w)) for w in WEIGHTS]
 
 setuptools.setup(
     name=cfg['lib_name'],

@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['OUT_CHANNELS', 'MODELS', 'PRECISIONS', 'NO_BF16_ENV', 'conv', 'ResBlock', 'PositionalInfo', 'HueDropout', 'upsample',
-           'ZEncoder', 'ZDecoder', 'UNet', 'Colorizer', 'n_params', 'param_table', 'trace_shapes', 'Discriminator',
-           'XYVVGG', 'register_model', 'ModelFileError', 'save_model', 'read_model_info', 'load_model', 'cpu_flags',
-           'native_bf16', 'resolve_precision', 'autocast', 'time_colorizer']
+           'ZEncoder', 'ZDecoder', 'UNet', 'Colorizer', 'n_params', 'param_table', 'trace_shapes', 'split_hint',
+           'HintColorizer', 'Discriminator', 'XYVVGG', 'register_model', 'ModelFileError', 'save_model',
+           'read_model_info', 'load_model', 'cpu_flags', 'native_bf16', 'resolve_precision', 'autocast',
+           'time_colorizer']
 
 # %% ../nbs/04_models.ipynb #f5f73ac7
 import json
@@ -154,18 +155,18 @@ class ZDecoder(nn.Module):
 
 # %% ../nbs/04_models.ipynb #9b9e8a09
 class UNet(nn.Module):
-    "Sketch (B, 1, H, W) + ZDecoder map -> (B, n_out, H, W); H and W multiples of 16."
-    def __init__(self, n_out: int = 4, width: float = 1.0, z_channels: int = 32):
+    "Sketch (B, `in_channels`, H, W) (the sketch, plus any hint channels) + ZDecoder map -> (B, n_out, H, W); H and W multiples of 16."
+    def __init__(self, n_out: int = 4, width: float = 1.0, z_channels: int = 32, in_channels: int = 1):
         super().__init__()
         c = lambda n: max(4, round(n * width))
-        self.enc1 = nn.Sequential(ResBlock(1, c(32), s=2), *_rbs(c(32), 3), ResBlock(c(32), c(64), s=2), *_rbs(c(64), 3))
+        self.enc1 = nn.Sequential(ResBlock(in_channels, c(32), s=2), *_rbs(c(32), 3), ResBlock(c(32), c(64), s=2), *_rbs(c(64), 3))
         self.enc2 = nn.Sequential(*_rbs(c(64), 2), ResBlock(c(64), c(128), s=2), *_rbs(c(128), 3),
                                   ResBlock(c(128), c(256), s=2), *_rbs(c(256), 2))
         self.dec1 = nn.Sequential(ResBlock(c(256) + z_channels, c(256)), *_rbs(c(256), 2), upsample(c(256), c(128)),
                                   *_rbs(c(128), 3), upsample(c(128), c(64)), ResBlock(c(64)))
         self.dec2 = nn.Sequential(ResBlock(2 * c(64)), ResBlock(2 * c(64), c(128)), upsample(c(128), c(64)),
                                   *_rbs(c(64), 4), upsample(c(64), c(32)), ResBlock(c(32)))
-        self.dec3 = nn.Sequential(ResBlock(c(32) + 1, c(32)), *_rbs(c(32), 2), ResBlock(c(32), c(16)), *_rbs(c(16), 3),
+        self.dec3 = nn.Sequential(ResBlock(c(32) + in_channels, c(32)), *_rbs(c(32), 2), ResBlock(c(32), c(16)), *_rbs(c(16), 3),
                                   ResBlock(c(16), n_out), ResBlock(n_out))
 
     def forward(self, sketch: Tensor, zmap: Tensor) -> Tensor:
@@ -196,6 +197,11 @@ class Colorizer(nn.Module):
     def decode(self, sketch: Tensor, z: Tensor) -> tuple[Tensor, Tensor]:
         "Sketch (B, 1, H, W) with H, W multiples of 16, and z (B, z_dim) -> (main output, extra coarse output)."
         _check(sketch, 1, 'Colorizer.decode: sketch')
+        return self._decode(sketch, z)
+
+    def _decode(self, x: Tensor, z: Tensor) -> tuple[Tensor, Tensor]:
+        "The UNet input `x` (the sketch first) and z -> (main output, extra coarse output), sizes checked."
+        sketch = x
         h, w = sketch.shape[-2:]
         if h % 16 or w % 16:
             raise ValueError(f"Colorizer: sketch size {h}x{w} is not a multiple of 16 on both sides "
@@ -238,6 +244,77 @@ def trace_shapes(model: Colorizer, h: int = 256, w: int = 256) -> 'pd.DataFrame'
         model.train(was_training)
     rows['main output'], rows['extra output'] = tuple(main.shape), tuple(extra.shape)
     return pd.DataFrame({'shape': rows})
+
+# %% ../nbs/04_models.ipynb #5260624a
+def split_hint(hint: Tensor, size: tuple[int, int] | None = None) -> tuple[Tensor, Tensor]:
+    "A hint (B,3|4,h,w) in [0,1] -> (RGB composited over white, alpha (B,1,·,·)), resized to `size` if given."
+    if hint.ndim != 4 or hint.shape[1] not in (3, 4):
+        raise ValueError(f"a hint must be (B, 3, h, w) RGB or (B, 4, h, w) RGBA, got {tuple(hint.shape)}")
+    if size is not None and tuple(hint.shape[-2:]) != tuple(size):
+        hint = F.interpolate(hint, size=size, mode='bilinear', align_corners=False, antialias=True)
+    if hint.shape[1] == 3: return hint, torch.ones_like(hint[:, :1])
+    alpha = hint[:, 3:].clamp(0, 1)
+    return hint[:, :3] * alpha + (1 - alpha), alpha
+
+class HintColorizer(Colorizer):
+    "Beyond the thesis: sketch (B,1,H,W) + hint (B,3|4,h,w) RGB(A) -> (main, extra); the hint reaches the UNet as channels and the ZEncoder as z."
+    hint_channels = 4                                  # reads RGBA hints (a thesis Colorizer: RGB only)
+    def __init__(self, z_dim: int = 64, out_space: str = 'hhsv', width: float = 1.0):
+        super().__init__(z_dim, out_space, width)
+        self.unet = UNet(self.n_out, width, self.zdecoder.channels, in_channels=5)
+
+    def encode(self, hint: Tensor) -> Tensor:
+        "Hint (B, 3|4, h, w) -> z (B, z_dim): the ZEncoder of the hint composited over white."
+        return self.zencoder(split_hint(hint)[0])
+
+    def decode(self, sketch: Tensor, z: Tensor, hint: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        "Sketch (B,1,H,W), z (B, z_dim) and the spatial hint (None: no hint) -> (main output, extra coarse output)."
+        _check(sketch, 1, 'HintColorizer.decode: sketch')
+        if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
+        else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
+        return self._decode(torch.cat([sketch, rgb * alpha, alpha], 1), z)
+
+    def forward(self, sketch: Tensor, hint: Tensor) -> tuple[Tensor, Tensor]:
+        return self.decode(sketch, self.encode(hint), hint)
+
+# %% ../nbs/04_models.ipynb #060a5ee6
+from fastcore.basics import patch
+
+@patch
+def _unet_input(self: Colorizer, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
+    "The UNet input of the thesis model: the sketch alone (z is its only colour path)."
+    _check(sketch, 1, 'Colorizer.sketch_features: sketch')
+    return sketch
+
+@patch
+def _unet_input(self: HintColorizer, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
+    "The UNet input of a `HintColorizer`: sketch, premultiplied hint colour and alpha (as in `decode`)."
+    _check(sketch, 1, 'HintColorizer.sketch_features: sketch')
+    if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
+    else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
+    return torch.cat([sketch, rgb * alpha, alpha], 1)
+
+@patch
+def sketch_features(self: Colorizer, sketch: Tensor, hint: Tensor | None = None) -> dict[str, Tensor]:
+    "What does not depend on z: the UNet input `x` and its encoder outputs `e1`, `e2` (H, W multiples of 16)."
+    x = self._unet_input(sketch, hint)
+    h, w = x.shape[-2:]
+    if h % 16 or w % 16: raise ValueError(f"Colorizer: sketch size {h}x{w} is not a multiple of 16 on both sides")
+    e1 = self.unet.enc1(x)
+    return dict(x=x, e1=e1, e2=self.unet.enc2(e1))
+
+@patch
+def decode_features(self: Colorizer, feats: dict[str, Tensor], z: Tensor) -> tuple[Tensor, Tensor]:
+    "`sketch_features` and z (B, z_dim) -> (main output, extra coarse output), as `decode`; features of batch 1 serve any B."
+    x, e1, e2 = feats['x'], feats['e1'], feats['e2']
+    if z.ndim != 2 or z.shape[1] != self.z_dim or x.shape[0] not in (1, z.shape[0]):
+        raise ValueError(f"Colorizer.decode_features: expected z of shape ({x.shape[0]}, {self.z_dim}), got {tuple(z.shape)}")
+    if x.shape[0] != z.shape[0]: x, e1, e2 = (t.expand(z.shape[0], -1, -1, -1) for t in (x, e1, e2))
+    zmap = self.zdecoder(z)
+    u = self.unet
+    d1 = u.dec1(torch.cat([e2, F.interpolate(zmap, size=e2.shape[-2:], mode='bilinear', align_corners=False)], 1))
+    d2 = u.dec2(torch.cat([d1, e1], 1))
+    return u.dec3(torch.cat([d2, x], 1)), zmap[:, :self.n_out]
 
 # %% ../nbs/04_models.ipynb #b9501c0f
 def _conv_relu_bn(ci: int, co: int, s: int = 1) -> nn.Sequential:
@@ -303,7 +380,7 @@ def register_model(cls: type) -> type:
     MODELS[cls.__name__] = cls
     return cls
 
-for _cls in (Colorizer, Discriminator, XYVVGG): register_model(_cls)
+for _cls in (Colorizer, HintColorizer, Discriminator, XYVVGG): register_model(_cls)
 
 class ModelFileError(ValueError):
     "A model file that cannot be loaded: the message names the file and the problem."

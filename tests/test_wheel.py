@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-WEIGHTS = ROOT / 'weights' / 'colorizer.safetensors'
+WEIGHTS = {n: ROOT / 'weights' / n for n in ('colorizer.safetensors', 'thesis_colorizer.safetensors')}   # both shipped colorizers
 
 
 def _run(cmd, **kw):
@@ -35,15 +35,16 @@ def _sha(data: bytes) -> str: return hashlib.sha256(data).hexdigest()
 
 def test_wheel_and_sdist_carry_the_default_weights(dist):
     wheel, sdist = dist
-    want = _sha(WEIGHTS.read_bytes())
+    want = {n: _sha(p.read_bytes()) for n, p in WEIGHTS.items()}
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
-        assert _sha(z.read('sketchcolor/weights/colorizer.safetensors')) == want
+        for n in WEIGHTS: assert _sha(z.read(f'sketchcolor/weights/{n}')) == want[n], n
         assert {'sketchcolor/assets/example_sketch.png', 'sketchcolor/assets/example_hint.png'} <= set(names)
         assert not any(n.startswith(('nbs/', 'tests/', 'weights/')) for n in names), names
     with tarfile.open(sdist) as t:
-        member = next(m for m in t.getmembers() if m.name.endswith('/weights/colorizer.safetensors'))
-        assert _sha(t.extractfile(member).read()) == want
+        for n in WEIGHTS:
+            member = next(m for m in t.getmembers() if m.name.endswith(f'/weights/{n}'))
+            assert _sha(t.extractfile(member).read()) == want[n], n
     print(f'wheel {wheel.name}: {wheel.stat().st_size / 2**20:.1f} MiB; sdist {sdist.stat().st_size / 2**20:.1f} MiB')
 
 
@@ -68,6 +69,9 @@ def test_fresh_venv_outside_the_repo_runs_the_demo(dist, tmp_path):
     pkg_file, weights = where.stdout.split()[-2:]
     assert Path(pkg_file).is_relative_to(site), f'sketchcolor imported from {pkg_file}, not from the wheel'
     assert Path(weights).is_relative_to(site) and not Path(weights).is_relative_to(ROOT), weights
+    _run([venv / 'bin' / 'sketchcolor', 'demo', '--device', 'cpu', '--model', 'thesis', '-o', 'thesis.png'], cwd=work, env=env, timeout=600)
+    assert (work / 'thesis.png').is_file()                       # the thesis' model travels with the wheel too
+    (work / 'thesis.png').unlink()
     r = _run([venv / 'bin' / 'sketchcolor', 'demo', '--device', 'cpu'], cwd=work, env=env, timeout=600)
     out = work / 'sketchcolor_demo.png'
     assert out.is_file(), f'sketchcolor demo wrote no picture:\n{r.stdout}\n{r.stderr}'
