@@ -70,7 +70,7 @@ def load_colorizer(path: str | Path | None = None, device: str | torch.device | 
     "Load a colorizer in eval mode on `device`: `path` is a weights file or a name ('default': the hint-channel model, 'thesis': the thesis' model); see `find_weights`."
     file = find_weights(path)
     model = load_model(file, device=pick_device(device))
-    if not isinstance(model, Colorizer): raise ModelFileError(f"{file}: holds a {type(model).__name__}, not a colorizer")
+    if not isinstance(model, Colorizer): raise ModelFileError(f"{file}: holds a {type(model).__name__}, not a Colorizer")
     return model
 
 # %% ../nbs/10_inference.ipynb #d7c874df
@@ -377,7 +377,9 @@ def _image_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
 
 def _colorize_folder(args, err) -> int:
-    "Folder mode of `sketchcolor colorize`."
+    "Folder mode of `sketchcolor colorize` (under a launcher, sharded over its processes: `sketchcolor.distributed.rank_shard`)."
+    from sketchcolor.distributed import rank_shard, local_device, launched_world
+    from fastai.torch_core import rank_distrib
     sk_dir, hint, out = Path(args.sketch), None if args.hint is None else Path(args.hint), Path(args.output)
     sketches = _image_files(sk_dir)
     if not sketches: raise InputError(f"{sk_dir}: no image files in this folder")
@@ -394,14 +396,15 @@ def _colorize_folder(args, err) -> int:
     if not out.exists():
         if not out.parent.is_dir(): raise InputError(f"{out}: parent folder {out.parent} does not exist")
         check_output(out.parent / 'probe.png')
-        out.mkdir()
+        out.mkdir(exist_ok=True)                     # under a launcher another rank may have just made it
     check_output(out / 'probe.png')
     if args.batch_size < 1: raise ValueError(f"--batch-size must be at least 1, got {args.batch_size}")
-    model = load_colorizer(_weights(args), args.device) if pairs else None
+    pairs = rank_shard(pairs)                        # under torchrun / accelerate launch: this rank's share, each file once
+    model = load_colorizer(_weights(args), local_device(pick_device(args.device))) if pairs else None
     written, errs = colorize_batch([p[0] for p in pairs], [p[1] for p in pairs], out, model=model, size=args.size,
                                    batch_size=args.batch_size, precision=args.precision, hint_mode=args.hint_mode) if pairs else ([], [])
     for e in errors + errs: err(e)
-    print(f"wrote {len(written)} image(s) to {out}; {len(errors) + len(errs)} failed")
+    print(f"wrote {len(written)} image(s) to {out}; {len(errors) + len(errs)} failed" + (f" (rank {rank_distrib()} of {launched_world()})" if launched_world() > 1 else ''))
     return 1 if errors or errs else 0
 
 def _run(prog: str, parser: argparse.ArgumentParser, argv: list[str] | None, body) -> int:

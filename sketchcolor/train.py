@@ -888,7 +888,7 @@ def _check_run(out: Path, cfg: dict, data: dict, resume: bool | None) -> bool:
     fp = dict({k: cfg[k] for k in _RUN_KEYS}, n_train=data['n_train'], n_valid=data['n_valid'], world_size=data.get('world_size', 1))
     if resume is False and ck_dir.exists(): shutil.rmtree(ck_dir)
     run_f = ck_dir / 'run.json'
-    old = dict(world_size=1, **json.loads(run_f.read_text())) if run_f.exists() else None   # runs from before world_size: 1
+    old = {'world_size': 1, **json.loads(run_f.read_text())} if run_f.exists() else None   # runs from before world_size: 1
     if old is None and resume and not any(ck_dir.glob('*.pt')):
         raise ValueError(f"{out}: nothing to resume (no checkpoints in {ck_dir}); leave out --resume to start a run there")
     if old is not None:
@@ -960,6 +960,7 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     ev = evaluate(gen, dls, max_batches=cfg['evaluate']['max_batches'])
     metrics['evaluate'] = ev.round(4).to_dict('index')
     valid = dls.data.subset(dls.valid_idx)
+    if 'source' in valid.items: valid = valid.subset(np.flatnonzero((valid.items.source == 'openmoji').to_numpy()))   # real line art once, not its synthesized twin too
     metrics['hint_obedience'] = dict(valid=hint_obedience(gen, valid, dev))
     metrics['total_seconds'] = round(time.perf_counter() - t0, 1)
     save()
