@@ -6,11 +6,12 @@
 __all__ = ['ZDirections', 'encode_all', 'z_directions', 'fill_lines', 'LiveDecoder', 'direction_effects', 'name_directions',
            'direction_grid', 'save_z', 'load_z', 'synthetic_references', 'ZExplorer']
 
-# %% ../nbs/09_explore.ipynb #c8e29c14
+# %% ../nbs/09_explore.ipynb #29ef5d6e
 import io, json, math, threading, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import Tensor
@@ -164,16 +165,15 @@ class LiveDecoder:
         rgb = fill_lines(_to_rgb(out[..., :h, :w].float(), self.model.out_space), sk)
         return (rgb * sk).clamp(0, 1)[0].cpu()
 
-# %% ../nbs/09_explore.ipynb #451ec193
+# %% ../nbs/09_explore.ipynb #b5c2c4fd
 def _paper_hsv(rgb: Tensor, paper: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     "Hue angle (radians), saturation and value of the paper pixels (not lines) of RGB images (B, 3, h, w)."
     hsv = rgb2hsv(rgb).flatten(2)[:, :, paper.flatten()]
     return hsv[:, 0] * 2 * math.pi, hsv[:, 1], hsv[:, 2]
 
 @torch.no_grad()
-def direction_effects(model: Colorizer, sketches: list, dirs: ZDirections, sigma: float = 2., size: int = 128) -> 'pd.DataFrame':
+def direction_effects(model: Colorizer, sketches: list, dirs: ZDirections, sigma: float = 2., size: int = 128) -> pd.DataFrame:
     "What each direction does: mean change of saturation and value, and the hue turn (°, saturation-weighted) from -`sigma` to +`sigma` (codes kept in [-1, 1])."
-    import pandas as pd
     if not len(sketches): raise ValueError("direction_effects: no sketches given")
     k, rows = len(dirs), []
     for s in sketches:
@@ -196,7 +196,7 @@ def direction_effects(model: Colorizer, sketches: list, dirs: ZDirections, sigma
     df.insert(0, 'explained', dirs.explained.numpy())
     return df
 
-def name_directions(effects: 'pd.DataFrame', hue: float = 20., sat: float = 0.06, val: float = 0.06) -> dict:
+def name_directions(effects: pd.DataFrame, hue: float = 20., sat: float = 0.06, val: float = 0.06) -> dict:
     "Directions that clearly move a hue (mean |turn| >= `hue` °), a saturation or a brightness (mean change >= `sat`, `val`), strongest first."
     names = {}
     for d, r in effects.iterrows():
