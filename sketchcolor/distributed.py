@@ -93,7 +93,7 @@ def barrier() -> None:
     if distributed(): dist.barrier()
 
 def on_main(f, *args, **kwargs):
-    "`f(*args, **kwargs)` run on rank 0 only, its result (or its exception) given to every rank."
+    "Run `f` with `args` and `kwargs` on rank 0 only; every rank gets its result (or its exception)."
     if not distributed(): return f(*args, **kwargs)
     res = None
     if is_main():

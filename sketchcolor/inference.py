@@ -378,7 +378,9 @@ def _image_files(folder: Path) -> list[Path]:
 
 def _colorize_folder(args, err) -> int:
     "Folder mode of `sketchcolor colorize` (under a launcher, sharded over its processes: `sketchcolor.distributed.rank_shard`)."
-    from sketchcolor.distributed import rank_shard, local_device, launched_world
+    with warnings.catch_warnings():                 # fastai's import-time deprecation notices are not the user's business
+        warnings.simplefilter('ignore', FutureWarning)
+        from sketchcolor.distributed import rank_shard, local_device, launched_world
     from fastai.torch_core import rank_distrib
     sk_dir, hint, out = Path(args.sketch), None if args.hint is None else Path(args.hint), Path(args.output)
     sketches = _image_files(sk_dir)

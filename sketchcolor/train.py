@@ -819,7 +819,7 @@ CONFIGS = dict(
     hint=dict(name='hint', out_dir='runs/hint', device='cpu', threads=2, size=128, bs=16, n_workers=2, arch='HintColorizer',
               sources=[dict(kind='openmoji'), dict(kind='openmoji_synth'), dict(kind='clipart', exclude=list(HELD_OUT_CLIPART))],
               model=dict(z_dim=64, out_space='hhsv', width=0.25), hints=dict(TRAIN_HINT_MIX), colour_floor=dict(weight=1., floor=0.9),
-              init='runs/hint64/colorizer.safetensors', stage1_mse=dict(lr=1e-3, minutes=35, max_epochs=3), stage1_perceptual=None))
+              init='runs/hint64/colorizer.safetensors', stage1_mse=dict(lr=1e-3, minutes=27, max_epochs=2), stage1_perceptual=None))
 
 # %% ../nbs/06_nogan.ipynb #e9eaff67
 def load_config(src: str | Path | dict) -> dict:

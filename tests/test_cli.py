@@ -50,6 +50,8 @@ def world(tmp_path_factory):
     t = tmp_path_factory.mktemp('cli')
     torch.manual_seed(0)
     save_model(Colorizer(width=0.125).eval(), t / 'tiny.safetensors')
+    from sketchcolor.models import HintColorizer
+    save_model(HintColorizer(width=0.125).eval(), t / 'tiny_hint.safetensors')
     save_model(Discriminator().eval(), t / 'disc.safetensors')
     (t / 'garbage.safetensors').write_bytes(b'\x00' * 100)
     rng = np.random.default_rng(0)
@@ -57,6 +59,8 @@ def world(tmp_path_factory):
     Image.fromarray(sk).save(t / 'sketch.png')
     Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(t / 'hint.png')
     Image.fromarray(rng.integers(0, 255, (200, 200, 3), dtype=np.uint8)).save(t / 'big.png')
+    dots = np.full((200, 300, 3), 255, np.uint8); dots[20:26, 20:26] = (220, 40, 40); dots[120:126, 200:206] = (40, 40, 220)
+    Image.fromarray(dots).save(t / 'dots.png')
     (t / 'truncated.png').write_bytes((t / 'big.png').read_bytes()[:30000])
     (t / 'empty.png').write_bytes(b'')
     (t / 'text.png').write_text('this is not an image\n')
@@ -107,6 +111,11 @@ def world(tmp_path_factory):
         'bad_device': ['colorize', t / 'sketch.png', t / 'hint.png', '-o', t / 'out' / 'x14.png', *W,
                        '--device', 'gpu9'],
         'unknown_command': ['paint'],
+        'colorize_help': ['colorize', '--help'],
+        'no_hint': ['colorize', t / 'sketch.png', '-o', t / 'out' / 'nohint.png', '--weights', t / 'tiny_hint.safetensors'],
+        'dots_hint': ['colorize', t / 'sketch.png', t / 'dots.png', '-o', t / 'out' / 'dots.png', '--weights', t / 'tiny_hint.safetensors'],
+        'thesis_model': ['colorize', t / 'sketch.png', t / 'dots.png', '-o', t / 'out' / 'thesis.png', '--model', 'thesis', '--size', '64'],
+        'no_hint_folder': ['colorize', t / 'sk', '-o', t / 'out_nohint', '--weights', t / 'tiny_hint.safetensors'],
         **dict(good(n) for n in ('mode_rgba.png', 'mode_la.png', 'mode_p.png', 'mode_i16.png', 'mode_cmyk.jpg',
                                  'mode_1.png', 'mode_colour.png', 'wide_1024x768.png', 'tall_300x500.png')),
     }
@@ -249,3 +258,21 @@ def test_every_subcommand_has_help():
         with contextlib.redirect_stdout(io.StringIO()) as out:
             assert cli.main([name, '--help']) == 0, name
         assert f'sketchcolor {name}' in out.getvalue(), name
+
+
+def test_every_hint_kind(world):
+    "Issue 16: no hint (automatic colouring, single and folder mode), dots on white, and the thesis' model by name."
+    t, _, res = world
+    for case, out in [('no_hint', 'nohint.png'), ('dots_hint', 'dots.png'), ('thesis_model', 'thesis.png')]:
+        code, _, err = res[case]
+        assert code == 0 and err == '', (case, err)
+        assert Image.open(t / 'out' / out).size == (300, 200), case
+    assert not np.array_equal(np.asarray(Image.open(t / 'out' / 'nohint.png')), np.asarray(Image.open(t / 'out' / 'dots.png')))
+    code, out, err = res['no_hint_folder']
+    assert code == 0 and sorted(p.name for p in (t / 'out_nohint').iterdir()) == ['a0.png', 'a1.png', 'a2.png'], (out, err)
+
+
+def test_colorize_help_names_hint_kinds_and_models(world):
+    code, out, err = world[2]['colorize_help']
+    assert code == 0
+    for words in ('no hint', 'dots', '--model', 'thesis', '--hint-mode'): assert words in out, words
