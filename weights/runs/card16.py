@@ -3,7 +3,7 @@ import json, sys
 import pandas as pd
 from sketchcolor.evaluate import hints_markdown
 res = json.load(open(sys.argv[1] if len(sys.argv) > 1 else 'weights/runs/colorizers_eval.json'))
-print(f"Images: {res['n_images']}; size {res['size']} px; evaluation time {res['seconds']} s.\n")
+print(f"Images: {res['n_images']}; size {res['size']} px.\n")
 for name, m in res['models'].items():
     t = pd.DataFrame(m['table']).set_index(['set', 'hint', 'method'])
     ho = m['hint_obedience']
@@ -11,4 +11,4 @@ for name, m in res['models'].items():
     print(hints_markdown(t) + '\n')
     print(f"Skin-tone hint obedience (OpenMoji validation, {ho['n_families']} families): L1 in the skin {ho['right']:.4f} with the "
           f"variant's own hint vs {ho['wrong']:.4f} with another's; own hint better for {ho['obeyed_fraction']:.3f} of the variants. "
-          f"`colorize()` at 256 px, fp32, 2 threads: {m['colorize_256_seconds'] * 1000:.0f} ms (median of 7).\n")
+          f"`colorize()` at 256 px, fp32, 2 threads: {m['colorize_256_seconds'] * 1000:.0f} ms (median of 7). Evaluated {m['measured']} in {m['seconds']} s.\n")
