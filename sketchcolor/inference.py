@@ -63,7 +63,7 @@ def find_weights(path: str | Path | None = None) -> Path:
     for p in places:
         if p.is_file(): return p
     looked = ', '.join(str(p) for p in places)
-    raise WeightsNotFoundError(f"no {name or 'default'} colorizer weights found (looked at ${WEIGHTS_ENV} ({env or 'unset'}), {looked}); "
+    raise WeightsNotFoundError(f"no colorizer weights found for the {name or 'default'} model (looked at ${WEIGHTS_ENV} ({env or 'unset'}), {looked}); "
                                f"train them with `sketchcolor train` (see weights/README.md) or pass --weights FILE")
 
 def load_colorizer(path: str | Path | None = None, device: str | torch.device | None = None) -> Colorizer:
