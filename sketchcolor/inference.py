@@ -26,7 +26,7 @@ from torch import Tensor
 from fastprogress.fastprogress import progress_bar
 from .colors import hhsv2rgb, xyv2rgb
 from .files import atomic_write
-from .models import Colorizer, ModelFileError, load_model, save_model, resolve_precision, autocast
+from .models import Colorizer, ModelFileError, load_model, save_model, resolve_precision, autocast, split_hint
 
 # %% ../nbs/10_inference.ipynb #7df13465
 WEIGHTS_ENV = 'SKETCHCOLOR_WEIGHTS'
@@ -230,7 +230,7 @@ def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tens
     hints = [h if h.shape[1] == 4 else torch.cat([h, torch.ones_like(h[:, :1])], 1) for h in hints]
     hi = _pad_hint(torch.cat([_resize_hint(h, hw) for h in hints]).to(dev))
     spatial = getattr(model, 'hint_channels', 3) == 4
-    if not spatial: hi = hi[:, :3] * hi[:, 3:] + (1 - hi[:, 3:])      # a thesis model reads the hint over white
+    if not spatial: hi = split_hint(hi)[0]                           # a thesis model reads the hint over white
     model.eval()
     z = model.encode(hi) if hasattr(model, 'encode') else None   # the small ZEncoder stays in fp32: z's rounding would shift every colour
     with autocast(dev, resolve_precision(precision, dev)):
