@@ -1,6 +1,6 @@
 """Python API of sketchcolor.inference: sizes, crisp lines, determinism, input conversion, finding the weights.
 Uses a tiny *randomly initialised* colorizer saved to a temporary file (not trained weights)."""
-import os
+import os, shutil
 import numpy as np
 import pytest
 import torch
@@ -98,11 +98,15 @@ def test_weights_resolution(tiny, monkeypatch, tmp_path):
     with pytest.raises(WeightsNotFoundError, match='gone.safetensors'): find_weights()
     monkeypatch.delenv('SKETCHCOLOR_WEIGHTS')
     import sketchcolor.inference as inf
-    monkeypatch.setattr(inf, 'weight_candidates', lambda: [tmp_path / 'repo.safetensors', tiny])
-    assert find_weights() == tiny                                     # then the default places, in order
-    monkeypatch.setattr(inf, 'weight_candidates', lambda: [tmp_path / 'a.safetensors'])
+    placed = tmp_path / 'pkg' / 'colorizer.safetensors'; placed.parent.mkdir(); shutil.copy(tiny, placed)
+    monkeypatch.setattr(inf, 'weight_candidates', lambda: [tmp_path / 'repo' / 'colorizer.safetensors', placed])
+    assert find_weights() == placed                                   # then the default places, in order
+    with pytest.raises(WeightsNotFoundError, match='thesis'): find_weights('thesis')  # a name looks for its own file
+    shutil.copy(tiny, placed.with_name('thesis_colorizer.safetensors'))
+    assert find_weights('thesis') == placed.with_name('thesis_colorizer.safetensors')
+    monkeypatch.setattr(inf, 'weight_candidates', lambda: [tmp_path / 'a' / 'colorizer.safetensors'])
     with pytest.raises(WeightsNotFoundError) as e: find_weights()
-    assert 'a.safetensors' in str(e.value) and 'sketchcolor train' in str(e.value) and '\n' not in str(e.value)
+    assert str(tmp_path / 'a' / 'colorizer.safetensors') in str(e.value) and 'sketchcolor train' in str(e.value) and '\n' not in str(e.value)
 
 
 def test_default_candidates_are_repo_then_package():

@@ -13,13 +13,15 @@ from sketchcolor.inference import colorize, read_sketch, read_image, _colorize_t
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = ROOT / 'nbs' / 'fixtures' / 'openmoji_pairs'
-WEIGHTS = ROOT / 'weights' / 'colorizer.safetensors'
+SHIPPED = {'default': ('colorizer.safetensors', 'HintColorizer'), 'thesis': ('thesis_colorizer.safetensors', 'Colorizer')}
 DRAWINGS = sorted((PAIRS / 'line').glob('*.png'))[:3]
 
 
-@pytest.fixture(scope='module')
-def shipped():
-    return load_model(WEIGHTS, expected='Colorizer')
+@pytest.fixture(scope='module', params=sorted(SHIPPED))
+def shipped(request):
+    "Each shipped colorizer: the default (hint channels) and the thesis reproduction (Z only)."
+    name, cls = SHIPPED[request.param]
+    return load_model(ROOT / 'weights' / name, expected=cls)
 
 
 def _rgb_u8(t: torch.Tensor) -> np.ndarray:
@@ -27,9 +29,10 @@ def _rgb_u8(t: torch.Tensor) -> np.ndarray:
 
 
 def test_bf16_agrees_with_fp32_on_real_drawings(shipped):
-    """The shipped colorizer on real OpenMoji line art with its own colours as hint: bf16 (ZEncoder in fp32) within
-    1/255 on average. The worst pixel is allowed 16/255: measured 12/255 here (2026-12-01), above the 8/255 the speed
-    issue asks for; with the ZEncoder in bf16 too it was 18/255 (mean 0.50/255)."""
+    """Each shipped colorizer on real OpenMoji line art with its own colours as hint: bf16 (ZEncoder in fp32) within
+    1/255 on average. The worst pixel is allowed 16/255: measured 12/255 for the thesis model on 2026-12-01 (with the
+    ZEncoder in bf16 too it was 18/255); on 2026-12-02, on a CPU without native bf16 (emulated), default 0.10/255 mean,
+    9/255 max, thesis 0.18/255, 8/255."""
     sketches = [read_sketch(p) for p in DRAWINGS]
     hints = [read_image(PAIRS / 'color' / p.name) for p in DRAWINGS]
     fp32 = _rgb_u8(torch.stack(_colorize_tensors(shipped, sketches, hints, 128, 'fp32')))
