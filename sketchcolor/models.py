@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['OUT_CHANNELS', 'MODELS', 'PRECISIONS', 'NO_BF16_ENV', 'conv', 'ResBlock', 'PositionalInfo', 'HueDropout', 'upsample',
            'ZEncoder', 'ZDecoder', 'UNet', 'Colorizer', 'n_params', 'param_table', 'trace_shapes', 'split_hint',
-           'HintColorizer', 'Discriminator', 'XYVVGG', 'register_model', 'ModelFileError', 'save_model',
-           'read_model_info', 'load_model', 'cpu_flags', 'native_bf16', 'resolve_precision', 'autocast',
+           'region_fill', 'HintColorizer', 'Discriminator', 'XYVVGG', 'register_model', 'ModelFileError', 'save_model',
+           'read_model_info', 'load_model', 'grow_model', 'cpu_flags', 'native_bf16', 'resolve_precision', 'autocast',
            'time_colorizer']
 
 # %% ../nbs/04_models.ipynb #f5f73ac7
@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file, safe_open, save as safetensors_bytes
-from .colors import hhsv2xyv, rgb2xyv, _check
+from .colors import hhsv2xyv, rgb2hhsv, rgb2xyv, _check
 from .files import atomic_write
 
 # %% ../nbs/04_models.ipynb #5de64855
@@ -209,7 +209,16 @@ class Colorizer(nn.Module):
         if z.ndim != 2 or z.shape != (sketch.shape[0], self.z_dim):
             raise ValueError(f"Colorizer.decode: expected z of shape ({sketch.shape[0]}, {self.z_dim}), got {tuple(z.shape)}")
         zmap = self.zdecoder(z)
-        return self.unet(sketch, zmap), zmap[:, :self.n_out]
+        return self._finish(self.unet(sketch, zmap), sketch), zmap[:, :self.n_out]
+
+    def _unet_input(self, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
+        "The UNet's input: the sketch alone (z is the thesis model's only colour path)."
+        _check(sketch, 1, 'Colorizer: sketch')
+        return sketch
+
+    def _finish(self, out: Tensor, x: Tensor) -> Tensor:
+        "The UNet's output and input -> the main output (the thesis model: the UNet's output as is)."
+        return out
 
     def forward(self, sketch: Tensor, hint: Tensor) -> tuple[Tensor, Tensor]:
         return self.decode(sketch, self.encode(hint))
@@ -256,12 +265,39 @@ def split_hint(hint: Tensor, size: tuple[int, int] | None = None) -> tuple[Tenso
     alpha = hint[:, 3:].clamp(0, 1)
     return hint[:, :3] * alpha + (1 - alpha), alpha
 
+# %% ../nbs/04_models.ipynb #b935315c
+def region_fill(sketch: Tensor, rgb: Tensor, alpha: Tensor, ink: float = 0.5, saturate: float = 4.0) -> tuple[Tensor, Tensor]:
+    "Each paper region of `sketch` (B,1,H,W; connected pixels lighter than `ink`) filled with the alpha-weighted mean of `rgb` inside it -> (rgb, alpha)."
+    from scipy import ndimage
+    b, _, h, w = sketch.shape
+    paper = (sketch[:, 0] > ink).cpu().numpy()
+    rgb_f, a_f = rgb.detach().float().flatten(2), alpha.detach().float().flatten(2)[:, 0]
+    fill, cover = torch.ones_like(rgb_f), torch.zeros_like(a_f)
+    for i in range(b):
+        labels, n = ndimage.label(paper[i])                      # 0: the lines, 1..n: the regions
+        lab = torch.from_numpy(labels.reshape(-1)).to(rgb_f.device, torch.long)
+        weight = torch.zeros(n + 1, device=lab.device).index_add_(0, lab, a_f[i])
+        colour = torch.zeros(3, n + 1, device=lab.device).index_add_(1, lab, rgb_f[i] * a_f[i])
+        held = 1 - torch.exp(-weight / saturate)                 # how much hint the region holds
+        held[0] = 0
+        fill[i] = (colour / weight.clamp_min(1e-6)).clamp(0, 1)[:, lab] * held[lab] + (1 - held[lab])
+        cover[i] = held[lab]
+    return fill.view(b, 3, h, w).to(rgb.dtype), cover.view(b, 1, h, w).to(alpha.dtype)
+
+# %% ../nbs/04_models.ipynb #92419946
+_TO_SPACE = {'hhsv': rgb2hhsv, 'xyv': rgb2xyv, 'rgb': lambda t: t}
+
 class HintColorizer(Colorizer):
     "Beyond the thesis: sketch (B,1,H,W) + hint (B,3|4,h,w) RGB(A) -> (main, extra); the hint reaches the UNet as channels and the ZEncoder as z."
     hint_channels = 4                                  # reads RGBA hints (a thesis Colorizer: RGB only)
-    def __init__(self, z_dim: int = 64, out_space: str = 'hhsv', width: float = 1.0):
+    def __init__(self, z_dim: int = 64, out_space: str = 'hhsv', width: float = 1.0, region_fill: bool = False,
+                 hint_skip: bool = False):
         super().__init__(z_dim, out_space, width)
-        self.unet = UNet(self.n_out, width, self.zdecoder.channels, in_channels=5)
+        self.config.update({k: v for k, v in dict(region_fill=region_fill, hint_skip=hint_skip).items() if v})   # older files: neither
+        self.fills_regions, self.skips_to_hint = region_fill, hint_skip
+        self.in_channels = 9 if region_fill else 5
+        self.unet = UNet(self.n_out, width, self.zdecoder.channels, in_channels=self.in_channels)
+        if hint_skip: self.skip_gate = _skip_gate(self.n_out + self.in_channels, 2 if region_fill else 1)
 
     def encode(self, hint: Tensor) -> Tensor:
         "Hint (B, 3|4, h, w) -> z (B, z_dim): the ZEncoder of the hint composited over white."
@@ -269,30 +305,44 @@ class HintColorizer(Colorizer):
 
     def decode(self, sketch: Tensor, z: Tensor, hint: Tensor | None = None) -> tuple[Tensor, Tensor]:
         "Sketch (B,1,H,W), z (B, z_dim) and the spatial hint (None: no hint) -> (main output, extra coarse output)."
-        _check(sketch, 1, 'HintColorizer.decode: sketch')
-        if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
-        else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
-        return self._decode(torch.cat([sketch, rgb * alpha, alpha], 1), z)
+        return self._decode(self._unet_input(sketch, hint), z)
 
     def forward(self, sketch: Tensor, hint: Tensor) -> tuple[Tensor, Tensor]:
         return self.decode(sketch, self.encode(hint), hint)
 
+    def _unet_input(self, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
+        "The UNet's input: sketch, premultiplied hint colour and alpha (and, with `region_fill`, the same of `region_fill`)."
+        _check(sketch, 1, 'HintColorizer: sketch')
+        if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
+        else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
+        parts = [sketch, rgb * alpha, alpha]
+        if self.fills_regions:
+            fill, cover = region_fill(sketch, rgb, alpha)
+            parts += [fill * cover, cover]
+        return torch.cat(parts, 1)
+
+    def _finish(self, out: Tensor, x: Tensor) -> Tensor:
+        "With `hint_skip`: blend the UNet's output toward the hint (and the region fill), per pixel, by a learned gate times their alpha."
+        if not self.skips_to_hint: return out
+        sources = [(x[:, 1:4] + 1 - x[:, 4:5], x[:, 4:5])] + ([(x[:, 5:8] + 1 - x[:, 8:9], x[:, 8:9])] if self.fills_regions else [])
+        logits = self.skip_gate(torch.cat([out, x], 1)).float()
+        weights = torch.cat([torch.ones_like(logits[:, :1]), *[a.float() for _, a in sources]], 1) * \
+                  torch.softmax(torch.cat([torch.zeros_like(logits[:, :1]), logits], 1), 1)
+        weights = weights / weights.sum(1, keepdim=True)         # the UNet's output keeps what the hints do not take
+        to_space = _TO_SPACE[self.out_space]
+        blend = out.float() * weights[:, :1]
+        for k, (rgb, _) in enumerate(sources): blend = blend + to_space(rgb.float().clamp(0, 1)) * weights[:, k + 1:k + 2]
+        return blend
+
+def _skip_gate(ci: int, n: int, hidden: int = 12) -> nn.Sequential:
+    "Gate logits (`n` hint sources) from the UNet's output and input: three 3×3 convolutions (the middle one dilated), starting at -2 (mostly the UNet)."
+    g = nn.Sequential(nn.Conv2d(ci, hidden, 3, padding=1), nn.ReLU(inplace=True),
+                      nn.Conv2d(hidden, hidden, 3, padding=2, dilation=2), nn.ReLU(inplace=True), nn.Conv2d(hidden, n, 3, padding=1))
+    nn.init.zeros_(g[-1].weight); nn.init.constant_(g[-1].bias, -2.)
+    return g
+
 # %% ../nbs/04_models.ipynb #060a5ee6
 from fastcore.basics import patch
-
-@patch
-def _unet_input(self: Colorizer, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
-    "The UNet input of the thesis model: the sketch alone (z is its only colour path)."
-    _check(sketch, 1, 'Colorizer.sketch_features: sketch')
-    return sketch
-
-@patch
-def _unet_input(self: HintColorizer, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
-    "The UNet input of a `HintColorizer`: sketch, premultiplied hint colour and alpha (as in `decode`)."
-    _check(sketch, 1, 'HintColorizer.sketch_features: sketch')
-    if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
-    else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
-    return torch.cat([sketch, rgb * alpha, alpha], 1)
 
 @patch
 def sketch_features(self: Colorizer, sketch: Tensor, hint: Tensor | None = None) -> dict[str, Tensor]:
@@ -314,7 +364,7 @@ def decode_features(self: Colorizer, feats: dict[str, Tensor], z: Tensor) -> tup
     u = self.unet
     d1 = u.dec1(torch.cat([e2, F.interpolate(zmap, size=e2.shape[-2:], mode='bilinear', align_corners=False)], 1))
     d2 = u.dec2(torch.cat([d1, e1], 1))
-    return u.dec3(torch.cat([d2, x], 1)), zmap[:, :self.n_out]
+    return self._finish(u.dec3(torch.cat([d2, x], 1)), x), zmap[:, :self.n_out]
 
 # %% ../nbs/04_models.ipynb #b9501c0f
 def _conv_relu_bn(ci: int, co: int, s: int = 1) -> nn.Sequential:
@@ -441,6 +491,21 @@ def load_model(path: str | Path, expected: str | type | None = None, device: str
                              f"({len(missing)} missing, {len(unexpected)} unexpected, {len(wrong)} of wrong shape; e.g. {first})")
     model.load_state_dict(tensors)
     return model.to(device).eval()
+
+# %% ../nbs/04_models.ipynb #9731335c
+def grow_model(trained: nn.Module, config: dict) -> nn.Module:
+    "A new model of `trained`'s class with `config` (its own plus new options), holding `trained`'s tensors; weights that read new channels start at 0."
+    big = type(trained)(**config)
+    old, state = trained.state_dict(), big.state_dict()
+    for k, t in state.items():
+        o = old.get(k)
+        if o is None: continue                                   # a new part: keeps its initialisation
+        if o.ndim != t.ndim or any(a > b for a, b in zip(o.shape, t.shape)):
+            raise ValueError(f"grow_model: {k} is {tuple(o.shape)} in the trained model, {tuple(t.shape)} in the new one")
+        if t.ndim >= 2: t.zero_()                                # new input/output channels of a convolution: silent
+        t[tuple(slice(0, n) for n in o.shape)] = o
+    big.load_state_dict(state)
+    return big.train(trained.training)
 
 # %% ../nbs/04_models.ipynb #725ca51d
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')

@@ -11,7 +11,7 @@ __all__ = ['CHECKPOINT_FORMAT', 'TONE_KEYS', 'DEFAULT_CONFIG', 'CONFIGS', 'load_
            'ColourFloor', 'load_config', 'train_nogan', 'model_card', 'cli_train']
 
 # %% ../nbs/06_nogan.ipynb #c822c7f2
-import argparse, copy, io, json, math, os, random, shutil, sys, tarfile, tempfile, time
+import argparse, copy, inspect, io, json, math, os, random, shutil, sys, tarfile, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -46,7 +46,7 @@ from fastai.callback.fp16 import *
 from .colors import rgb2hhsv, hhsv2rgb, xyv2rgb, colorfulness, mean_saturation
 from .data import cache_dir, on_white, openmoji_split
 from .sketch import synthesize_sketch, augment_sketch
-from .models import MODELS, HintColorizer, Colorizer, Discriminator, XYVVGG, save_model, load_model, resolve_precision, autocast
+from .models import MODELS, HintColorizer, Colorizer, Discriminator, XYVVGG, save_model, load_model, grow_model, resolve_precision, autocast
 from .files import atomic_write, write_atomic, remove_partials, inside
 from .losses import colorizer_loss, GeneratorLoss, rgb_to_space, space_to_hhsv, precision_callback, Autocast
 from .loaders import *
@@ -822,6 +822,11 @@ CONFIGS = dict(
               init='runs/hint64/colorizer.safetensors', stage1_mse=dict(lr=1e-3, minutes=27, max_epochs=2), stage1_perceptual=None))
 
 # %% ../nbs/06_nogan.ipynb #e9eaff67
+def _model_options(arch: str) -> set[str]:
+    "The constructor options of the model class `arch` (what a config's 'model' may set)."
+    if arch not in MODELS: raise ValueError(f"unknown arch {arch!r}; known: {sorted(MODELS)}")
+    return set(inspect.signature(MODELS[arch].__init__).parameters) - {'self'}
+
 def load_config(src: str | Path | dict) -> dict:
     "A full config from a built-in name ('tiny', 'gpu'), a JSON file or a dict, over `DEFAULT_CONFIG`."
     if isinstance(src, dict): cfg, where = src, 'config'
@@ -838,8 +843,9 @@ def load_config(src: str | Path | dict) -> dict:
     full = copy.deepcopy(DEFAULT_CONFIG)
     for k, v in cfg.items():
         if isinstance(full[k], dict) and isinstance(v, dict):
-            bad = sorted(set(v) - set(full[k]))
-            if bad: raise ValueError(f"{where}: unknown key(s) {bad} in {k!r}; known: {sorted(full[k])}")
+            known = _model_options(cfg.get('arch', full['arch'])) if k == 'model' else set(full[k])
+            bad = sorted(set(v) - known)
+            if bad: raise ValueError(f"{where}: unknown key(s) {bad} in {k!r}; known: {sorted(known)}")
             full[k].update(v)
         else: full[k] = copy.deepcopy(v)
     if full['stage1_tone']:
@@ -912,7 +918,9 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     if needs_vgg and vgg != 'random': load_vgg(vgg)   # fail early, not after stage 1
     init = None if cfg['init'] is None else load_model(_resolve(cfg['init'], base), cfg['arch'])
     if init is not None and init.config != cfg['model']:
-        raise ValueError(f"{cfg['init']}: its config {init.config} differs from the config's model {cfg['model']}")
+        if any(cfg['model'].get(k) != v for k, v in init.config.items()):
+            raise ValueError(f"{cfg['init']}: its config {init.config} differs from the config's model {cfg['model']}")
+        init = grow_model(init, cfg['model'])            # the config only adds options (e.g. region_fill): grow it
     dev = _device(cfg['device'])
     if cfg['threads']: torch.set_num_threads(cfg['threads'])
     _seed_everything(cfg['seed'])
