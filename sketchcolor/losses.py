@@ -17,21 +17,13 @@ from PIL import Image
 from .colors import rgb2hhsv, rgb2xyv, hhsv2xyv, xyv2hhsv, rgb2hsv, hsv2rgb
 
 # %% auto #0
-__all__ = ['SPACES', 'CONTENT_W', 'STYLE_W', 'rgb_to_space', 'space_to_xyv', 'space_to_hhsv', 'gram', 'PerceptualLoss',
-           'ColorizerLoss', 'colorizer_loss', 'frozen', 'gan_term', 'GeneratorLoss', 'Autocast', 'precision_callback',
-           'PILDrawing', 'xyv_vgg_items', 'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg',
-           'shrink_training_data', 'hue_rotate', 'loss_report']
+__all__ = ['CONTENT_W', 'STYLE_W', 'space_to_xyv', 'space_to_hhsv', 'gram', 'PerceptualLoss', 'ColorizerLoss', 'colorizer_loss',
+           'frozen', 'gan_term', 'GeneratorLoss', 'Autocast', 'precision_callback', 'PILDrawing', 'xyv_vgg_items',
+           'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data', 'hue_rotate',
+           'loss_report']
 
 # %% ../nbs/05_losses.ipynb #4d0cc1c6
-SPACES = ('hhsv', 'rgb', 'xyv')
-
-def _space(space: str) -> str:
-    if space not in SPACES: raise ValueError(f"out_space must be one of {SPACES}, got {space!r}")
-    return space
-
-def rgb_to_space(rgb: Tensor, space: str) -> Tensor:
-    "An RGB image in [0,1] in the output space `space` ('hhsv', 'rgb' or 'xyv')."
-    return {'hhsv': rgb2hhsv, 'xyv': rgb2xyv, 'rgb': lambda t: t}[_space(space)](rgb)
+from .colors import SPACES, _space, rgb_to_space   # the output spaces live with the colour spaces
 
 def space_to_xyv(x: Tensor, space: str) -> Tensor:
     "A prediction in `space` as XYV (the space the perceptual network reads)."

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file, safe_open, save as safetensors_bytes
-from .colors import hhsv2xyv, rgb2hhsv, rgb2xyv, _check
+from .colors import hhsv2xyv, rgb2xyv, rgb_to_space, _check
 from .files import atomic_write
 
 # %% ../nbs/04_models.ipynb #5de64855
@@ -285,8 +285,6 @@ def region_fill(sketch: Tensor, rgb: Tensor, alpha: Tensor, ink: float = 0.5, sa
     return fill.view(b, 3, h, w).to(rgb.dtype), cover.view(b, 1, h, w).to(alpha.dtype)
 
 # %% ../nbs/04_models.ipynb #92419946
-_TO_SPACE = {'hhsv': rgb2hhsv, 'xyv': rgb2xyv, 'rgb': lambda t: t}
-
 class HintColorizer(Colorizer):
     "Beyond the thesis: sketch (B,1,H,W) + hint (B,3|4,h,w) RGB(A) -> (main, extra); the hint reaches the UNet as channels and the ZEncoder as z."
     hint_channels = 4                                  # reads RGBA hints (a thesis Colorizer: RGB only)
@@ -329,9 +327,8 @@ class HintColorizer(Colorizer):
         weights = torch.cat([torch.ones_like(logits[:, :1]), *[a.float() for _, a in sources]], 1) * \
                   torch.softmax(torch.cat([torch.zeros_like(logits[:, :1]), logits], 1), 1)
         weights = weights / weights.sum(1, keepdim=True)         # the UNet's output keeps what the hints do not take
-        to_space = _TO_SPACE[self.out_space]
         blend = out.float() * weights[:, :1]
-        for k, (rgb, _) in enumerate(sources): blend = blend + to_space(rgb.float().clamp(0, 1)) * weights[:, k + 1:k + 2]
+        for k, (rgb, _) in enumerate(sources): blend = blend + rgb_to_space(rgb.float().clamp(0, 1), self.out_space) * weights[:, k + 1:k + 2]
         return blend
 
 def _skip_gate(ci: int, n: int, hidden: int = 12) -> nn.Sequential:
