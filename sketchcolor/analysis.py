@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TWIN_SPACES', 'TWIN_HINTS', 'TWIN_BUDGET', 'twin_sources', 'twin_name', 'train_twin', 'train_twins', 'twin_facts',
            'hinted_outputs', 'image_measures', 'summarize', 'FeatureNets', 'distances', 'evaluate_twins', 'welch_ci',
-           'space_effects', 'verdict']
+           'space_effects', 'verdict', 'colour_layout', 'reference_layout', 'tone_errors']
 
 # %% ../nbs/08_analysis.ipynb #fa9c2c4d
 import json, math, shutil, time
@@ -96,7 +96,7 @@ def twin_facts(path: str | Path) -> dict:
 @torch.no_grad()
 def hinted_outputs(model: nn.Module, data: PairData, kind: str, seed: int = 0, bs: int = 32, device=None) -> Tensor:
     "RGB outputs (N,3,H,W) in [0,1], on the CPU, of `model` for every pair of `data` with seeded hints of `kind` (the same hints for every model)."
-    device = torch.device(device) if device is not None else next(model.parameters()).device
+    device = torch.device(device) if device is not None else next(model.parameters(), torch.empty(0)).device
     g, outs = torch.Generator().manual_seed(seed), []
     model.eval()
     for i in range(0, len(data), bs):
@@ -210,3 +210,38 @@ def verdict(effects: pd.DataFrame, metric: str = 'colorfulness_ratio', ref: str 
         word = 'higher' if lo > 0 else 'lower' if hi < 0 else 'no clear difference'
         lines.append(f"{r.set}, {r.hint} hint: {r[by]} − {ref} = {r['diff']:+.3f} (95 % CI {lo:+.3f} … {hi:+.3f}): {word}")
     return '\n'.join(lines)
+
+# %% ../nbs/08_analysis.ipynb #5fb0e74e
+def colour_layout(rgb: Tensor, side: int = 8) -> Tensor:
+    "Each image's chroma (RGB minus its grey) on a `side`×`side` grid, flattened and centred: (B, 3·side²)."
+    c = F.adaptive_avg_pool2d(rgb - rgb.mean(1, keepdim=True), side).flatten(1)
+    return c - c.mean(1, keepdim=True)
+
+def _corr(a: Tensor, b: Tensor) -> Tensor: return F.cosine_similarity(a, b, dim=1, eps=1e-8)
+
+@torch.no_grad()
+def reference_layout(model: nn.Module, data: PairData, n: int = 64, side: int = 8, seed: int = 0, device=None) -> pd.DataFrame:
+    "Per pair (drawing i, reference j ≠ i): correlations of the output's colour layout with the reference's (`reference`) and the drawing's own (`own`)."
+    device = torch.device(device) if device is not None else next(model.parameters(), torch.empty(0)).device
+    rng = np.random.default_rng(seed)
+    i = rng.choice(len(data), min(n, len(data)), replace=False)
+    j = (i + rng.integers(1, len(data), len(i))) % len(data)              # another drawing
+    sk = data.sketch[i].to(device).float() / 255
+    own, ref = (data.color[k].to(device).float() / 255 for k in (i, j))
+    out = colorize_rgb(model.eval(), sk, ref).float().clamp(0, 1)
+    lo, lr, lw = colour_layout(out, side), colour_layout(ref, side), colour_layout(own, side)
+    return pd.DataFrame(dict(drawing=i, reference_of=j, reference=_corr(lo, lr).cpu().numpy(), own=_corr(lo, lw).cpu().numpy(),
+                             reference_vs_own=_corr(lr, lw).cpu().numpy()))
+
+# %% ../nbs/08_analysis.ipynb #7684cfd1
+@torch.no_grad()
+def tone_errors(model: nn.Module, data: PairData, device=None) -> pd.DataFrame:
+    "Skin-region L1 error of each skin-tone variant of `data` coloured with its own drawing as the hint: a row per variant (family, tone 1-5, error)."
+    from sketchcolor.evaluate import _skin_families
+    device = torch.device(device) if device is not None else next(model.parameters(), torch.empty(0)).device
+    tones, rows = data.items.reset_index(drop=True).get('skintone'), []
+    for base, idx, col, skin in _skin_families(data, device):
+        sk = data.sketch[idx.to(data.sketch.device)].to(device).float() / 255
+        err = (colorize_rgb(model.eval(), sk, col).float().clamp(0, 1) - col).abs().mean(1)[:, skin].mean(1)
+        for k, e in zip(idx.tolist(), err.tolist()): rows.append(dict(base=base, tone=int(float(tones[k])), error=e))
+    return pd.DataFrame(rows, columns=['base', 'tone', 'error'])

@@ -30,7 +30,8 @@ CFG = dict(name='dist', device='cpu', threads=1, sources=[dict(kind='openmoji', 
            stage1_mse=dict(lr=3e-3, minutes=None, max_epochs=2), stage1_perceptual=dict(lr=2e-4, minutes=None, max_epochs=1),
            stage3=dict(minutes=None, max_steps=6, nb=2, threshold=1e-4, gan_w=0.003, lr_g=1e-5, lr_d=1e-4,
                        eval_every=3, eval_batches=1, checkpoint_every=2),
-           evaluate=dict(max_batches=1))
+           evaluate=dict(max_batches=1),
+           mixed_precision='fp32')   # the sharding arithmetic is compared in fp32: a CPU with native bf16 would train in bf16 ('auto')
 
 
 def _env():
