@@ -7,8 +7,8 @@ __all__ = ['TWIN_SPACES', 'TWIN_HINTS', 'TWIN_BUDGET', 'twin_sources', 'twin_nam
            'hinted_outputs', 'image_measures', 'summarize', 'FeatureNets', 'distances', 'evaluate_twins', 'welch_ci',
            'space_effects', 'verdict', 'colour_layout', 'reference_layout', 'tone_errors']
 
-# %% ../nbs/08_analysis.ipynb #fa9c2c4d
-import json, math, shutil, time
+# %% ../nbs/08_analysis.ipynb #ac7eec0e
+import json, math, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -16,7 +16,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-import matplotlib.pyplot as plt
 from scipy import stats
 from safetensors import safe_open
 
@@ -26,9 +25,9 @@ from .colors import colorfulness, mean_saturation
 from .models import HintColorizer, save_model, load_model, XYVVGG
 from .loaders import (PairData, HELD_OUT_CLIPART, TRAIN_HINT_MIX, load_sources, colorize_dls, make_hints,
                                  output_to_rgb, split_pairs, load_openmoji, load_clipart)
-from .evaluate import psnr, colorize_rgb, eval_sets
-from .fid import fid_inception, activations, xyv_activations, frechet_distance, _stats
-from .train import train_generator, pretrain_critic, train_gan, load_vgg, _seed_everything
+from .evaluate import psnr, colorize_rgb
+from .fid import activations, xyv_activations, frechet_distance, _stats
+from .train import train_generator, _seed_everything
 
 # %% ../nbs/08_analysis.ipynb #40744083
 TWIN_SPACES = ('rgb', 'hhsv', 'xyv')
