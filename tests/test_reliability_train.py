@@ -86,8 +86,13 @@ def world(tmp_path_factory):
     rep_a = _report(t, 'a', chain_a)
     t1 = time.monotonic()
     # chain B: random times; the non-finite chain: each stage's config broken in turn, then fixed
+    # random times scaled to this machine: each at most a third of the reference's training time, so the first two
+    # attempts cannot finish the run between them (a fixed 1-8 s range let a fast CPU finish before the first kill)
+    ref_metrics = t / 'ref' / 'metrics.json'   # missing only if the reference failed: test_reference_run says why
+    stages = json.loads(ref_metrics.read_text())['stages'] if ref_metrics.exists() else {}
+    ref_train_s = sum(s.get('seconds', 0) for s in stages.values()) or 10.0
     rng = random.Random(SEED + 1)
-    times = [round(rng.uniform(1.0, 8.0), 2) for _ in range(3)]
+    times = [round(max(0.5, rng.uniform(0.1, 0.33) * ref_train_s), 2) for _ in range(3)]
     brun = lambda i, spec: dict(argv=['train', 'tiny', '--out', t / 'b', '--no-progress'], kill=spec, log=str(t / f'b{i}.log'), timeout=600)
     runs_b = [brun(i, dict(kind='time', after=s)) for i, s in enumerate(times)] + [brun(3, None)]
     from sketchcolor.train import load_config
