@@ -6,7 +6,7 @@ training: images/s of a real training step (fastai Learner, Eq 5.1, 128 px, batc
 ratio to the fp32 eager path. Paths alternate inside every round and the medians are reported, since the machine is
 shared. bf16 is only timed where the CPU has native bf16 (or with --force-bf16): emulated bf16 is ~100x slower.
 
-    python bench/speed.py                      # full run, writes bench/results/speed-<cpu>.json
+    python bench/speed.py                      # full run, writes bench/results/speed-<cpu>-<capability>.json
     python bench/speed.py --quick              # 128 px only, 1 round: a smoke test
 """
 import argparse, json, os, platform, statistics, sys, time
@@ -37,6 +37,14 @@ def _order(items: list, r: int) -> list:
     return list(items) if r % 2 == 0 else list(reversed(items))
 
 
+def drawing(bs: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "A line drawing (a grid of black lines on white: a few dozen paper regions, as in real line art) and a smooth colour hint."
+    sk = torch.ones(bs, 1, size, size)
+    for k in range(1, 8): sk[..., k * size // 8, :] = 0; sk[..., :, k * size // 8] = 0
+    y, x = torch.meshgrid(torch.linspace(0, 1, size), torch.linspace(0, 1, size), indexing='ij')
+    return sk, torch.stack([x, y, 1 - x * y]).expand(bs, 3, size, size).contiguous()
+
+
 def timed(fn) -> float:
     t = time.perf_counter(); fn(); return time.perf_counter() - t
 
@@ -46,7 +54,7 @@ def inference(model, sizes, batches, paths, rounds) -> list[dict]:
     rows = []
     for size in sizes:
         for bs in batches:
-            sk, hint = torch.rand(bs, 1, size, size), torch.rand(bs, 3, size, size)
+            sk, hint = drawing(bs, size)
             def fwd(p):
                 with torch.no_grad(), autocast('cpu', resolve_precision(p, 'cpu')): model(sk, hint)
             for p in paths: fwd(p); fwd(p)                                # warm-up (oneDNN builds its kernels per shape)
@@ -84,23 +92,27 @@ def colorize_call(model, paths, rounds, size=256) -> list[dict]:
 
 
 def training(paths, rounds, size=128, bs=8) -> list[dict]:
-    "Images/s of a real training step (the project's Learner, Eq 5.1) per precision path, via `seconds_per_batch`."
+    "Images/s of a real training step (the project's Learner, Eq 5.1) per precision path, via `seconds_per_batch`, for the thesis' Colorizer and the default HintColorizer (mixed hints)."
     from sketchcolor.train import colorize_dls, colorizer_learner, load_openmoji, seconds_per_batch, PairData
-    from sketchcolor.models import Colorizer
+    from sketchcolor.models import Colorizer, HintColorizer
     import tempfile
     data = PairData.cat([load_openmoji(ROOT / 'nbs/fixtures/openmoji_pairs', size=size, n_workers=1)] * 4)
-    dls = colorize_dls(data, size=size, bs=bs, valid_pct=0.1, seed=0, device='cpu', n_workers=1)
-    tmp = Path(tempfile.mkdtemp())
-    learners = {p: colorizer_learner(dls, Colorizer(), 'mse', path=tmp / p, name='bench', mixed_precision=p) for p in paths}
-    times = {p: [] for p in paths}
-    for r in range(rounds):
-        for p in _order(paths, r): times[p].append(seconds_per_batch(learners[p], n=3))
-    base = statistics.median(times['fp32'])
-    rows = []
-    for p in paths:
-        med = statistics.median(times[p])
-        rows.append(dict(kind='train step', size=size, batch=bs, path=p, images_per_s=round(bs / med, 2), speedup_vs_fp32=round(base / med, 2)))
-        print(f"train step {size} px batch {bs}: {p:5s} {bs / med:6.2f} images/s  x{base / med:.2f}", flush=True)
+    tmp, rows = Path(tempfile.mkdtemp()), []
+    hints = dict(reference=0.3, rough=0.25, dots=0.25, none=0.2)
+    models = {'Colorizer (thesis)': (lambda: Colorizer(), None),
+              'HintColorizer (default)': (lambda: HintColorizer(width=0.25, region_fill=True, hint_skip=True), hints)}
+    for arch, (make, mix) in models.items():
+        dls = colorize_dls(data, size=size, bs=bs, valid_pct=0.1, seed=0, device='cpu', n_workers=1, hints=mix)
+        learners = {p: colorizer_learner(dls, make(), 'mse', path=tmp / p, name='bench', mixed_precision=p) for p in paths}
+        times = {p: [] for p in paths}
+        for r in range(rounds):
+            for p in _order(paths, r): times[p].append(seconds_per_batch(learners[p], n=3))
+        base = statistics.median(times['fp32'])
+        for p in paths:
+            med = statistics.median(times[p])
+            rows.append(dict(kind='train step', model=arch, size=size, batch=bs, path=p, images_per_s=round(bs / med, 2),
+                             speedup_vs_fp32=round(base / med, 2)))
+            print(f"train step {arch} {size} px batch {bs}: {p:5s} {bs / med:6.2f} images/s  x{base / med:.2f}", flush=True)
     return rows
 
 
@@ -111,7 +123,7 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=os.cpu_count())
     ap.add_argument('--force-bf16', action='store_true', help='time bf16 even where the CPU only emulates it (very slow)')
     ap.add_argument('--quick', action='store_true', help='128 px, batch 1 and 2, one round, no training')
-    ap.add_argument('--out', default=None, help='JSON file (default bench/results/speed-<cpu>.json)')
+    ap.add_argument('--out', default=None, help='JSON file (default bench/results/speed-<cpu>-<capability>[-bf16].json)')
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     info = cpu_info()
@@ -119,15 +131,15 @@ def main(argv=None):
     paths = ['fp32'] + (['bf16'] if info['native_bf16'] or a.force_bf16 else []) + ['auto']
     skipped = None if 'bf16' in paths else 'bf16 not timed: this CPU has no native bf16 (emulated bf16 is ~100x slower than fp32)'
     if skipped: print(skipped, flush=True)
-    model = load_model(a.weights, expected='Colorizer').eval()
+    model = load_model(a.weights, expected=None).eval()
     t0 = time.perf_counter()
     sizes, batches, rounds = ((128,), (1, 2), 1) if a.quick else ((128, 256, 512), (1, 8), a.rounds)
     rows = inference(model, sizes, batches, paths, rounds)
-    rows += colorize_call(model, [p for p in paths if p != 'fp32'] or ['auto'], rounds, size=128 if a.quick else 256)
+    rows += colorize_call(model, paths, rounds, size=128 if a.quick else 256)
     if not a.quick: rows += training([p for p in paths if p != 'auto'], rounds)
     res = dict(info, date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), rounds=rounds, seconds=round(time.perf_counter() - t0, 1),
                bf16_skipped=skipped, rows=rows)
-    out = Path(a.out) if a.out else ROOT / 'bench' / 'results' / f"speed-{info['cpu'].replace(' ', '_').replace('/', '_')}.json"
+    out = Path(a.out) if a.out else ROOT / 'bench' / 'results' / f"speed-{info['cpu'].replace(' ', '_').replace('/', '_')}-{info['capability']}{'-bf16' if info['native_bf16'] else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(res, indent=1) + '\n')
     print(f"wrote {out} ({res['seconds']} s)")

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TWIN_SPACES', 'TWIN_HINTS', 'TWIN_BUDGET', 'twin_sources', 'twin_name', 'train_twin', 'train_twins', 'twin_facts',
            'hinted_outputs', 'image_measures', 'summarize', 'FeatureNets', 'distances', 'evaluate_twins', 'welch_ci',
-           'space_effects', 'verdict', 'colour_layout', 'reference_layout', 'tone_errors']
+           'space_effects', 'verdict', 'colour_layout', 'reference_layout', 'tone_errors', 'stage3_twin']
 
 # %% ../nbs/08_analysis.ipynb #ac7eec0e
 import json, math, time
@@ -22,17 +22,17 @@ from safetensors import safe_open
 # %% ../nbs/08_analysis.ipynb #b966a62e
 from fastprogress.fastprogress import progress_bar
 from .colors import colorfulness, mean_saturation
-from .models import HintColorizer, save_model, load_model, XYVVGG
+from .models import HintColorizer, save_model, load_model, XYVVGG, resolve_precision
 from .loaders import (PairData, HELD_OUT_CLIPART, TRAIN_HINT_MIX, load_sources, colorize_dls, make_hints,
                                  output_to_rgb, split_pairs, load_openmoji, load_clipart)
-from .evaluate import psnr, colorize_rgb
+from .evaluate import psnr, colorize_rgb, skin_families, method_outputs
 from .fid import activations, xyv_activations, frechet_distance, _stats
-from .train import train_generator, _seed_everything
+from .train import train_generator, pretrain_critic, train_gan, _seed_everything
 
 # %% ../nbs/08_analysis.ipynb #40744083
 TWIN_SPACES = ('rgb', 'hhsv', 'xyv')
 TWIN_HINTS = ('reference', 'rough', 'none')        # the drawing itself, a quickly painted hint, no hint (where sepia shows most)
-TWIN_BUDGET = dict(size=64, width=0.25, bs=16, epochs=1, lr=2e-3, valid_pct=0.1, split_seed=42)
+TWIN_BUDGET = dict(size=64, width=0.25, bs=16, epochs=1, lr=2e-3, valid_pct=0.1, split_seed=42, precision='auto')
 
 # %% ../nbs/08_analysis.ipynb #e5e9cd6b
 def twin_sources(sketches: str = 'all', openmoji: str | Path | None = None, clipart_csv: str | Path | None = None) -> list[dict]:
@@ -65,10 +65,10 @@ def train_twin(data: PairData, space: str, seed: int, out: str | Path, vgg, budg
     model = HintColorizer(out_space=space, width=b['width'])
     t0 = time.perf_counter()
     rep = train_generator(dls, model, work, perceptual=dict(lr=b['lr'], max_epochs=b['epochs'], min_epochs=b['epochs']),
-                          vgg=vgg, progress=progress)['stage1_perceptual']
+                          vgg=vgg, mixed_precision=b.get('precision', 'auto'), progress=progress)['stage1_perceptual']
     facts = dict(name=name, space=space, seed=seed, tag=tag or '', steps=rep['epochs_done'] * len(dls.train),
                  n_train=len(dls.train_idx), seconds=round(time.perf_counter() - t0, 1), best_valid_loss=rep['best_valid_loss'],
-                 budget=b)
+                 budget=b, precision=resolve_precision(b.get('precision', 'auto'), dls.device))
     save_model(model.float().cpu().eval(), out / f'{name}.safetensors', twin=json.dumps(facts))
     return facts
 
@@ -96,13 +96,8 @@ def twin_facts(path: str | Path) -> dict:
 def hinted_outputs(model: nn.Module, data: PairData, kind: str, seed: int = 0, bs: int = 32, device=None) -> Tensor:
     "RGB outputs (N,3,H,W) in [0,1], on the CPU, of `model` for every pair of `data` with seeded hints of `kind` (the same hints for every model)."
     device = torch.device(device) if device is not None else next(model.parameters(), torch.empty(0)).device
-    g, outs = torch.Generator().manual_seed(seed), []
     model.eval()
-    for i in range(0, len(data), bs):
-        sk = data.sketch[i:i + bs].to(device).float() / 255
-        hint = make_hints(kind, data.color[i:i + bs].to(device).float() / 255, sk, g, degrade=False)
-        outs.append(colorize_rgb(model, sk, hint).float().clamp(0, 1).cpu())
-    return torch.cat(outs)
+    return method_outputs({'model': lambda s, h: colorize_rgb(model, s, h)}, data, kind, seed, bs, device)['model']
 
 def image_measures(out: Tensor, target: Tensor) -> pd.DataFrame:
     "Per image: PSNR and L1 in RGB, colourfulness and saturation of the output (`cf`, `sat`) and of the target (`cf_t`, `sat_t`)."
@@ -236,11 +231,33 @@ def reference_layout(model: nn.Module, data: PairData, n: int = 64, side: int = 
 @torch.no_grad()
 def tone_errors(model: nn.Module, data: PairData, device=None) -> pd.DataFrame:
     "Skin-region L1 error of each skin-tone variant of `data` coloured with its own drawing as the hint: a row per variant (family, tone 1-5, error)."
-    from sketchcolor.evaluate import _skin_families
     device = torch.device(device) if device is not None else next(model.parameters(), torch.empty(0)).device
     tones, rows = data.items.reset_index(drop=True).get('skintone'), []
-    for base, idx, col, skin in _skin_families(data, device):
+    for base, idx, col, skin in skin_families(data, device):
         sk = data.sketch[idx.to(data.sketch.device)].to(device).float() / 255
         err = (colorize_rgb(model.eval(), sk, col).float().clamp(0, 1) - col).abs().mean(1)[:, skin].mean(1)
         for k, e in zip(idx.tolist(), err.tolist()): rows.append(dict(base=base, tone=int(float(tones[k])), error=e))
     return pd.DataFrame(rows, columns=['base', 'tone', 'error'])
+
+# %% ../nbs/08_analysis.ipynb #53dd9771
+def stage3_twin(twin: str | Path, data: PairData, out: str | Path, vgg, steps: int = 300, critic_epochs: int = 1,
+                eval_every: int = 50, work: str | Path | None = None, device=None, progress: bool = False) -> dict:
+    "NoGAN stages 2 and 3 on the twin file `twin` (its data, hints, budget); saves out/stage3_{name}.safetensors (the generator after `steps`) and returns its facts."
+    facts, gen = twin_facts(twin), load_model(twin)
+    b, name, out = facts['budget'], twin_name(facts['space'], facts['seed'], 'stage3'), Path(out)
+    work = Path(work) / name if work is not None else out / 'runs' / name
+    dls = colorize_dls(data, size=b['size'], bs=b['bs'], valid_pct=b['valid_pct'], seed=b['split_seed'], device=device,
+                       out_space=facts['space'], hints=TRAIN_HINT_MIX)
+    _seed_everything(facts['seed']); dls.train.rng.seed(facts['seed'])
+    prec, t0 = b.get('precision', 'auto'), time.perf_counter()
+    critic, crep = pretrain_critic(gen, dls, work, lr=b['lr'], max_epochs=critic_epochs,
+                                   bs=b['bs'], mixed_precision=prec, progress=progress)
+    rep = train_gan(gen, critic, dls, work, vgg=vgg, max_steps=steps, eval_every=eval_every, mixed_precision=prec,
+                    progress=progress)
+    gen.load_state_dict(rep.pop('after_state'))
+    hist = pd.read_csv(work / 'stage3_log.csv')
+    new = dict(facts, name=name, tag='stage3', from_twin=facts['name'], gan_steps=rep['steps'], critic_accuracy=crep['valid_accuracy'],
+               seconds=round(time.perf_counter() - t0, 1), stage3_verdict=rep['verdict'],
+               history=hist[['step', 'valid_loss', 'psnr', 'colorfulness_ratio']].round(5).to_dict('list'))
+    save_model(gen.float().cpu().eval(), out / f'{name}.safetensors', twin=json.dumps(new))
+    return new

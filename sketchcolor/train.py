@@ -52,7 +52,7 @@ from .losses import colorizer_loss, GeneratorLoss, rgb_to_space, space_to_hhsv, 
 from .loaders import *
 from .loaders import _show_rows, _read_rgb, _stack
 from .evaluate import *
-from .evaluate import _skin_families, _lines_over
+from .evaluate import skin_families, _lines_over
 from .distributed import (init_distributed, local_device, distributed, world_size, rank, is_main, any_rank, all_mean,
                                      all_sum, broadcast_object, gather_object, barrier, on_main, shard, unwrap, sync_batchnorm,
                                      unsync_batchnorm, sharded_ctx)
@@ -719,7 +719,7 @@ class ToneFamilies(Callback):
 
     def before_fit(self):
         data = self.dls.train.dataset
-        self.families = [(idx[:self.max_variants], skin) for _, idx, _, skin in _skin_families(data, data.color.device)]
+        self.families = [(idx[:self.max_variants], skin) for _, idx, _, skin in skin_families(data, data.color.device)]
         if not self.families: raise ValueError("ToneFamilies: the training data has no skin-tone family with a skin region")
         self.frozen = [p for n, p in self.model.named_parameters() if p.requires_grad and self.freeze and n.startswith(self.freeze)]
         for p in self.frozen: p.requires_grad_(False)
