@@ -20,16 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from sketchcolor.explore import ZExplorer, z_directions, direction_effects, name_directions, direction_grid  # noqa: E402
 from sketchcolor.inference import load_colorizer, example_paths                                              # noqa: E402
-from sketchcolor.models import HintColorizer, read_model_info                                                # noqa: E402
+from sketchcolor.models import HintColorizer, read_model_info, resolve_precision                             # noqa: E402
 from sketchcolor.loaders import load_openmoji, split_pairs                                                   # noqa: E402
 
 
-def latency(model, name: str, size: int, moves: int, threads: int, fast: bool, dirs) -> dict:
+def latency(model, name: str, size: int, moves: int, threads: int, fast: bool, dirs, precision: str = 'fp32') -> dict:
     "ms of one principal-direction slider move (observer -> image widget), `moves` moves after 3 warm-up ones."
     torch.set_num_threads(threads)
     sk, hint = example_paths()
     t0 = time.perf_counter()
-    ex = ZExplorer(sk, hint, model=model, directions=dirs, k=6, size=size, live=False, fast=fast)
+    ex = ZExplorer(sk, hint, model=model, directions=dirs, k=6, size=size, live=False, fast=fast, precision=precision)
     build = time.perf_counter() - t0
     vals = np.linspace(-2, 2, moves + 3)
     times, cpu = [], []
@@ -42,7 +42,7 @@ def latency(model, name: str, size: int, moves: int, threads: int, fast: bool, d
     # with one thread every operation runs on this thread: its CPU time is what an idle core would take
     cpu_ms = dict(cpu_median_ms=round(statistics.median(cpu), 1), cpu_p95_ms=round(cpu[min(len(cpu) - 1, int(0.95 * len(cpu)))], 1)) \
         if threads == 1 else {}
-    return dict(model=name, size=size, hw=list(ex.hw), threads=threads, fast=fast, path=ex.dec.path, choice=ex.dec.choice,
+    return dict(model=name, size=size, hw=list(ex.hw), threads=threads, fast=fast, precision=ex.dec.precision, path=ex.dec.path, choice=ex.dec.choice,
                 median_ms=round(statistics.median(times), 1), p95_ms=round(times[min(len(times) - 1, int(0.95 * len(times)))], 1),
                 max_ms=round(times[-1], 1), **cpu_ms, moves=len(times), build_s=round(build, 2), load_average=round(os.getloadavg()[0], 2))
 
@@ -68,6 +68,7 @@ def main():
     p.add_argument('--sketches', type=int, default=8, help='validation sketches for the effects')
     p.add_argument('--moves', type=int, default=40, help='slider moves per latency measurement')
     p.add_argument('--threads', type=int, nargs='+', default=[1, 2])
+    p.add_argument('--precision', nargs='+', default=['fp32', 'auto'], help="the explorer's precision paths ('auto': bf16 where the CPU has it natively)")
     p.add_argument('--hint-weights', help='a HintColorizer weights file to time when the default weights are not one')
     p.add_argument('--skip-latency', action='store_true', help='keep the latency rows of the existing results file')
     p.add_argument('--quick', action='store_true')
@@ -127,9 +128,10 @@ def main():
     for threads in a.threads:
         for name, m, d in models:
             for size in (128, 256):
-                for fast in (True, 'traced', False):          # what the app picks, then each path forced
-                    r = latency(m, name, size, a.moves if fast is True else max(5, a.moves // 4), threads, fast, d)
-                    print(r, flush=True); rows.append(r)
+                for prec in dict.fromkeys(resolve_precision(p, 'cpu') for p in a.precision):   # 'auto' may be fp32 here
+                    for fast in (True, 'traced', False):          # what the app picks, then each path forced
+                        r = latency(m, name, size, a.moves if fast is True else max(5, a.moves // 4), threads, fast, d, prec)
+                        print(r, flush=True); rows.append(r)
                     res['latency'] = rows
                     out.parent.mkdir(parents=True, exist_ok=True)
                     out.write_text(json.dumps(res, indent=1) + '\n')      # after every row: a long run can be stopped

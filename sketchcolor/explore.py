@@ -18,7 +18,7 @@ from torch import Tensor
 from PIL import Image, ImageDraw
 from .colors import rgb2hsv
 from .files import atomic_write
-from .models import Colorizer
+from .models import Colorizer, resolve_precision, autocast
 from .inference import (read_sketch, read_hint, fit_size, pad16, to_pil, _resize, _resize_hint, _pad_hint, _to_rgb,
                         _fill_lines, _model)
 
@@ -95,10 +95,11 @@ def _hint_tensor(rgba: np.ndarray) -> Tensor: return torch.from_numpy(np.asconti
 
 class LiveDecoder:
     "One sketch at the working `size`: `set_hint` runs the z-free part of the network once, `__call__(z)` only the rest -> RGB (3, h, w)."
-    def __init__(self, model: Colorizer, sketch: Tensor, size: int = 128, fast: bool | str = True):
-        "`fast`: True picks the faster of the traced and the eager decoder (timed once), 'traced' forces the traced one, False eager."
+    def __init__(self, model: Colorizer, sketch: Tensor, size: int = 128, fast: bool | str = True, precision: str = 'fp32'):
+        "`fast`: True picks the faster of the traced and the eager decoder (timed once), 'traced' forces the traced one, False eager; `precision` of the z-dependent part ('auto': bf16 where native)."
         self.model = model.eval()
         self.dev = next(model.parameters()).device
+        self.precision = resolve_precision(precision, self.dev)
         self.spatial = getattr(model, 'hint_channels', 3) == 4
         self.hw = fit_size(*sketch.shape[-2:], size)
         self.sketch = pad16(_resize(sketch, self.hw)).to(self.dev)
@@ -123,7 +124,8 @@ class LiveDecoder:
         self.feats = self.model.sketch_features(self.sketch, self.model_hint(rgba) if self.spatial else None)
         if self._fast is None: self._choose()                            # once: the features are the traced module's inputs
 
-    def _eager(self, x, e1, e2, z): return self.model.decode_features(dict(x=x, e1=e1, e2=e2), z)[0]
+    def _eager(self, x, e1, e2, z):
+        with autocast(self.dev, self.precision): return self.model.decode_features(dict(x=x, e1=e1, e2=e2), z)[0].float()
 
     def _trace(self):
         "The z-dependent part traced and frozen for inference (BN folded into convolutions); None if that fails or differs."
@@ -131,12 +133,13 @@ class LiveDecoder:
         args = (f['x'], f['e1'], f['e2'], z)
         class Dec(torch.nn.Module):
             def __init__(s, m): super().__init__(); s.m = m
-            def forward(s, x, e1, e2, z): return s.m.decode_features(dict(x=x, e1=e1, e2=e2), z)[0]
+            def forward(s, x, e1, e2, z): return s.m.decode_features(dict(x=x, e1=e1, e2=e2), z)[0].float()
+        tol = 1e-3 if self.precision == 'fp32' else 8 / 255     # bf16: the project's bound for bf16 against fp32
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), autocast(self.dev, self.precision):
                 warnings.simplefilter('ignore')
                 fr = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(Dec(self.model).eval(), args, check_trace=False)))
-                return fr if (fr(*args) - self._eager(*args)).abs().max() <= 1e-3 else None
+                return fr if (fr(*args) - self._eager(*args)).abs().max() <= tol else None
         except Exception: return None
 
     def _choose(self):
@@ -158,8 +161,9 @@ class LiveDecoder:
     def __call__(self, z: Tensor) -> Tensor:
         z = z.reshape(1, -1).float().to(self.dev)
         f = self.feats
-        if callable(self._fast): out = self._fast(f['x'], f['e1'], f['e2'], z)
-        else: out = self.model.decode_features(f, z)[0]
+        if callable(self._fast):
+            with autocast(self.dev, self.precision): out = self._fast(f['x'], f['e1'], f['e2'], z)
+        else: out = self._eager(f['x'], f['e1'], f['e2'], z)
         h, w = self.hw
         sk = self.sketch[..., :h, :w]
         rgb = fill_lines(_to_rgb(out[..., :h, :w].float(), self.model.out_space), sk)
@@ -270,12 +274,13 @@ def _hex(c: str) -> tuple[float, float, float]:
 class ZExplorer:
     "Steer a colorizer live: sliders on z's principal directions (and its raw coordinates), hints painted on the sketch."
     def __init__(self, sketch, hint=None, model=None, directions: ZDirections | None = None, k: int = 6,
-                 size: int = 128, live: bool = True, fast: bool = True, scale: int | None = None):
+                 size: int = 128, live: bool = True, fast: bool = True, scale: int | None = None,
+                 precision: str = 'auto'):
         import ipywidgets as W
         from ipycanvas import Canvas
         self.model = model.eval() if isinstance(model, torch.nn.Module) else _model(model, None)   # None: the default colorizer
         sk = _as_sketch(sketch)
-        self.dec = LiveDecoder(self.model, sk, size, fast)
+        self.dec = LiveDecoder(self.model, sk, size, fast, precision)
         self.hw = h, w = self.dec.hw
         self.dirs = directions if directions is not None else z_directions(self.model, synthetic_references(), k)
         self.k = min(k, len(self.dirs))
