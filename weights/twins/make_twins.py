@@ -4,7 +4,7 @@ train:        the 9 twins (rgb, hhsv, xyv × seeds 0-2) at TWIN_BUDGET on everyt
 limits-train: the twins of limit (iii): OpenMoji's real line art only / synthesized sketches only (hhsv × seeds 0-2)
 stage3:       limit (iv): NoGAN stages 2 and 3 on the hhsv twins (stage3_hhsv_s{seed})
 evaluate:     every number of the chapter -> weights/twins/results.json (+ per_image.npz) and its pictures in nbs/images
-check:        evaluate the twins again and compare with results.json (to 3 decimals)
+check [NAMES]: evaluate the twins (or only NAMES, comma-separated) again and compare with results.json (to 3 decimals)
 """
 import json, sys, time
 from pathlib import Path
@@ -20,7 +20,7 @@ from sketchcolor.loaders import load_sources, make_hints
 from sketchcolor.models import load_model
 
 OUT, VGG, WORK, IMAGES = Path('weights/twins'), Path('weights/xyv_vgg.safetensors'), Path('run/twins'), Path('nbs/images')
-N_PER_SET, METRICS = 256, ('colorfulness_ratio', 'saturation_ratio', 'psnr', 'l1', 'fid', 'fid_xyv')
+N_PER_SET, METRICS = 128, ('colorfulness_ratio', 'saturation_ratio', 'psnr', 'l1', 'fid', 'fid_xyv')
 MODELS = {'thesis': Path('weights/thesis_colorizer.safetensors'), 'default': Path('weights/colorizer.safetensors')}
 
 
@@ -76,7 +76,7 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
     made = []
     twins = {sp: load_model(OUT / f'{sp}_s0.safetensors') for sp in TWIN_SPACES}
     for s, d in sets64.items():
-        idx = np.random.default_rng(1).choice(len(d), 6, replace=False)
+        idx = np.random.default_rng(1).choice(len(d), 4, replace=False)
         sub = d.subset(np.sort(idx))
         rows = []
         for kind in TWIN_HINTS:
@@ -91,7 +91,7 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
         from PIL import Image
         canvas = Image.new('RGB', (w, h * len(grid)), 'white')
         for k, im in enumerate(grid): canvas.paste(im, (0, k * h))
-        f = IMAGES / f'analysis_twins_{s}.png'; canvas.save(f, optimize=True); made.append(str(f))
+        f = IMAGES / f'analysis_twins_{s}.png'; canvas.quantize(128).save(f, optimize=True); made.append(str(f))
     # limit (i): a different drawing as the reference
     d = sets128['openmoji_valid']
     i, j = 10, 200
@@ -104,14 +104,14 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
     return made
 
 
-def evaluate(check: bool = False) -> None:
+def evaluate(check: bool = False, only: list[str] | None = None) -> None:
     t0 = time.time()
     full64 = eval_sets(64)
     sets64 = twin_sets(full64)
     nets = FeatureNets(inception=fid_inception(device='cpu'), xyv_vgg=load_model(VGG).eval(), xyv_size=128)
     main = twin_files('')
-    table, per_image = evaluate_twins(main, sets64, nets=nets)
     if check:
+        table, per_image = evaluate_twins([p for p in main if not only or p.stem in only], sets64, nets=nets)
         old = pd.DataFrame(json.loads((OUT / 'results.json').read_text())['twins']['table'])
         cols = ['psnr', 'l1', 'colorfulness_ratio', 'saturation_ratio', 'fid', 'fid_xyv']
         a = table.set_index(['name', 'set', 'hint'])[cols].sort_index()
@@ -122,21 +122,36 @@ def evaluate(check: bool = False) -> None:
               f"{time.time() - t0:.0f} s")
         return
     res = dict(n_per_set={k: len(v) for k, v in sets64.items()}, size=64, hints=list(TWIN_HINTS))
+    save = lambda: (OUT / 'results.json').write_text(json.dumps(res, indent=1, default=float) + '\n')
+    # limits (i) and (ii): the thesis model and the default at 128 px, and the twins at 64 px
+    sets128, lim = eval_sets(128), {'i': {}, 'ii': {}}
+    res['limits'] = lim
+    for name, p in MODELS.items():
+        m = load_model(p).eval()
+        lim['i'][name], lim['ii'][name] = _layouts(m, sets128), _tones(m, sets128['openmoji_valid'])
+    for p in main:
+        m, n = load_model(p).eval(), twin_facts(p)['name']
+        lim['i'][n], lim['ii'][n] = _layouts(m, sets64), _tones(m, full64['openmoji_valid'])
+    res['pictures'] = _pictures(sets64, sets128)
+    save(); print(f'limits (i), (ii), pictures: {time.time() - t0:.0f} s', flush=True)
+    table, per_image = evaluate_twins(main, sets64, nets=nets)
     effects = _effects(table, per_image, 'rgb', 'space')
     res['twins'] = dict(facts=[twin_facts(p) for p in main], table=_rows(table), effects=_rows(effects),
                         verdict={m: verdict(effects, m) for m in ('colorfulness_ratio', 'saturation_ratio')})
     np.savez_compressed(OUT / 'per_image.npz', **{'|'.join(k): v.to_numpy() for k, v in per_image.items()},
                         columns=np.array(list(next(iter(per_image.values())).columns)))
     print(res['twins']['verdict']['colorfulness_ratio'], f'({time.time() - t0:.0f} s)', flush=True)
+    save()
     # limit (iii): real vs synthetic line art, tested on real OpenMoji line art
-    lim = {}
     tagged = twin_files('real') + twin_files('synthetic')
     if tagged:
         om = {'openmoji_valid': sets64['openmoji_valid']}
-        t3, p3 = evaluate_twins(tagged, om, nets=nets)
+        t3, p3 = evaluate_twins(tagged, om, nets=FeatureNets(xyv_vgg=nets.xyv_vgg, xyv_size=nets.xyv_size))   # FID_xyv only: time
+        t3['fid'] = np.nan
         e3 = _effects(t3, p3, 'real', 'tag')
         lim['iii'] = dict(table=_rows(t3), effects=_rows(e3), verdict=verdict(e3, 'psnr', ref='real', by='tag'),
                           facts=[twin_facts(p) for p in tagged])
+        save()
     # limit (iv): NoGAN stage 3 against the same twins before it
     s3 = twin_files('stage3')
     if s3:
@@ -146,20 +161,9 @@ def evaluate(check: bool = False) -> None:
         e4 = _effects(t4, p4, 'before', 'tag')
         lim['iv'] = dict(table=_rows(t4), effects=_rows(e4), verdict=verdict(e4, 'psnr', ref='before', by='tag'),
                          facts=[twin_facts(p) for p in s3])
-    # limits (i) and (ii): the thesis model and the default at 128 px, and the twins at 64 px
-    sets128 = eval_sets(128)
-    lim['i'], lim['ii'] = {}, {}
-    for name, p in MODELS.items():
-        m = load_model(p).eval()
-        lim['i'][name], lim['ii'][name] = _layouts(m, sets128), _tones(m, sets128['openmoji_valid'])
-    for p in main:
-        m, n = load_model(p).eval(), twin_facts(p)['name']
-        lim['i'][n], lim['ii'][n] = _layouts(m, sets64), _tones(m, full64['openmoji_valid'])
-    res['limits'] = lim
-    res['pictures'] = _pictures(sets64, sets128)
     res['seconds'] = round(time.time() - t0, 1)
     res['date'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
-    (OUT / 'results.json').write_text(json.dumps(res, indent=1, default=float) + '\n')
+    save()
     print(f"evaluate: wrote {OUT / 'results.json'} ({res['seconds']:.0f} s)")
 
 
@@ -180,7 +184,8 @@ def main(what: str) -> None:
             if (OUT / f'stage3_hhsv_s{seed}.safetensors').exists(): continue
             f = stage3_twin(OUT / f'hhsv_s{seed}.safetensors', data, OUT, vgg, work=WORK)
             print(f"{f['name']}: {f['gan_steps']} GAN steps in {f['seconds']:.0f} s; {f['stage3_verdict']}", flush=True)
-    elif what in ('evaluate', 'check'): evaluate(check=what == 'check')
+    elif what == 'evaluate': evaluate()
+    elif what == 'check': evaluate(check=True, only=sys.argv[2].split(',') if len(sys.argv) > 2 else None)
     else: raise SystemExit(__doc__)
     print(f"{what}: {time.time() - t0:.0f} s", flush=True)
 
