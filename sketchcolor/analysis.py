@@ -236,13 +236,15 @@ def tone_errors(model: nn.Module, data: PairData, device=None) -> pd.DataFrame:
     for base, idx, col, skin in skin_families(data, device):
         sk = data.sketch[idx.to(data.sketch.device)].to(device).float() / 255
         err = (colorize_rgb(model.eval(), sk, col).float().clamp(0, 1) - col).abs().mean(1)[:, skin].mean(1)
-        for k, e in zip(idx.tolist(), err.tolist()): rows.append(dict(base=base, tone=int(float(tones[k])), error=e))
+        for k, e in zip(idx.tolist(), err.tolist()):
+            if str(tones[k]).isdigit(): rows.append(dict(base=base, tone=int(tones[k]), error=e))   # not the two-person '1,2' kind
     return pd.DataFrame(rows, columns=['base', 'tone', 'error'])
 
 # %% ../nbs/08_analysis.ipynb #53dd9771
 def stage3_twin(twin: str | Path, data: PairData, out: str | Path, vgg, steps: int = 300, critic_epochs: int = 1,
-                eval_every: int = 50, work: str | Path | None = None, device=None, progress: bool = False) -> dict:
-    "NoGAN stages 2 and 3 on the twin file `twin` (its data, hints, budget); saves out/stage3_{name}.safetensors (the generator after `steps`) and returns its facts."
+                critic_items: int | None = 2048, eval_every: int = 50, work: str | Path | None = None, device=None,
+                progress: bool = False) -> dict:
+    "NoGAN stages 2 (a critic on `critic_items` real and generated images) and 3 on the twin file `twin` (its data, hints, budget); saves out/stage3_{name}.safetensors (the generator after `steps`) and returns its facts."
     facts, gen = twin_facts(twin), load_model(twin)
     b, name, out = facts['budget'], twin_name(facts['space'], facts['seed'], 'stage3'), Path(out)
     work = Path(work) / name if work is not None else out / 'runs' / name
@@ -251,7 +253,7 @@ def stage3_twin(twin: str | Path, data: PairData, out: str | Path, vgg, steps: i
     _seed_everything(facts['seed']); dls.train.rng.seed(facts['seed'])
     prec, t0 = b.get('precision', 'auto'), time.perf_counter()
     critic, crep = pretrain_critic(gen, dls, work, lr=b['lr'], max_epochs=critic_epochs,
-                                   bs=b['bs'], mixed_precision=prec, progress=progress)
+                                   bs=b['bs'], mixed_precision=prec, progress=progress, max_items=critic_items)
     rep = train_gan(gen, critic, dls, work, vgg=vgg, max_steps=steps, eval_every=eval_every, mixed_precision=prec,
                     progress=progress)
     gen.load_state_dict(rep.pop('after_state'))
