@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import torch
 from sketchcolor.analysis import *
-from sketchcolor.evaluate import eval_sets
+from PIL import Image
+from sketchcolor.evaluate import eval_sets, colorize_rgb
 from sketchcolor.fid import fid_inception
 from sketchcolor.inference import side_by_side, to_pil
 from sketchcolor.loaders import load_sources, make_hints
-from sketchcolor.models import load_model
+from sketchcolor.models import load_model, split_hint
 
 OUT, VGG, WORK, IMAGES = Path('weights/twins'), Path('weights/xyv_vgg.safetensors'), Path('run/twins'), Path('nbs/images')
 N_PER_SET, METRICS = 128, ('colorfulness_ratio', 'saturation_ratio', 'psnr', 'l1', 'fid', 'fid_xyv')
@@ -85,10 +86,9 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
             hint = make_hints(kind, col, sk, g, degrade=False)
             outs = [hinted_outputs(twins[sp], sub, kind) for sp in TWIN_SPACES]
             for i in range(len(sub)):
-                rows.append([to_pil(col[i]), to_pil(hint[i, :3] * hint[i, 3:] + 1 - hint[i, 3:] if hint.shape[1] == 4 else hint[i])] + [to_pil(o[i]) for o in outs])
+                rows.append([to_pil(col[i]), to_pil(split_hint(hint)[0][i])] + [to_pil(o[i]) for o in outs])
         grid = [side_by_side(r, gap=2) for r in rows]
         w, h = grid[0].size
-        from PIL import Image
         canvas = Image.new('RGB', (w, h * len(grid)), 'white')
         for k, im in enumerate(grid): canvas.paste(im, (0, k * h))
         f = IMAGES / f'analysis_twins_{s}.png'; canvas.quantize(128).save(f, optimize=True); made.append(str(f))
@@ -96,7 +96,6 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
     d = sets128['openmoji_valid']
     i, j = 10, 200
     sk, own, ref = d.sketch[[i]].float() / 255, d.color[[i]].float() / 255, d.color[[j]].float() / 255
-    from sketchcolor.evaluate import colorize_rgb
     ims = [to_pil(own[0]), to_pil(ref[0])]
     for name, p in MODELS.items():
         with torch.no_grad(): ims.append(to_pil(colorize_rgb(load_model(p).eval(), sk, ref)[0].float().clamp(0, 1)))
