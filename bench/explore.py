@@ -10,7 +10,7 @@ core would take when the machine is shared (every row records the load average).
     python bench/explore.py                  # writes bench/results/explore.json and nbs/images/explore_grid.png
     python bench/explore.py --quick          # 40 drawings, 8 moves: a smoke test (writes to run/)
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, json, os, statistics, sys, time
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from sketchcolor.explore import ZExplorer, z_directions, direction_effects, name
 from sketchcolor.inference import load_colorizer, example_paths                                              # noqa: E402
 from sketchcolor.models import HintColorizer, read_model_info, resolve_precision                             # noqa: E402
 from sketchcolor.loaders import load_openmoji, split_pairs                                                   # noqa: E402
+from speed import cpu_info                                                                                    # noqa: E402  (bench/speed.py)
 
 
 def latency(model, name: str, size: int, moves: int, threads: int, fast: bool, dirs, precision: str = 'fp32') -> dict:
@@ -82,9 +83,9 @@ def main():
     old = json.loads(out.read_text()) if out.exists() else {}
     torch.set_num_threads(1)
     thesis = load_colorizer('thesis', 'cpu')
-    res = dict(machine=dict(cpu=next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
-                                      if l.startswith('model name')), platform.processor()),
-                            cores=os.cpu_count(), torch=torch.__version__))
+    info = cpu_info()
+    res = dict(machine={k: info[k] for k in ('cpu', 'cores', 'torch', 'capability', 'native_bf16', 'bf16_flags')})
+    if a.skip_latency and 'latency' in old: res['machine'] = old['machine']       # the rows keep the machine they ran on
     if a.skip_directions and 'directions' in old: res['directions'] = old['directions']
     else:
         t0 = time.time()

@@ -1,7 +1,8 @@
 """Speed of sketchcolor's precision paths on this machine, side by side in one run.
 
 Inference: ms per image of the colorizer's forward pass at 128, 256 and 512 px, batch 1 and 8, for each path
-(fp32 eager; bf16 autocast; the path `colorize` picks itself, 'auto'), plus the whole `colorize()` call at 256 px;
+(fp32 eager; bf16 autocast; the path `colorize` picks itself, 'auto'), plus the whole `colorize()` call at 256 px
+(also against the thesis' Colorizer's fp32 eager forward, when the default weights are another network);
 training: images/s of a real training step (fastai Learner, Eq 5.1, 128 px, batch 8) in fp32 and bf16. Each as a
 ratio to the fp32 eager path. Paths alternate inside every round and the medians are reported, since the machine is
 shared. bf16 is only timed where the CPU has native bf16 (or with --force-bf16): emulated bf16 is ~100x slower.
@@ -18,7 +19,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from sketchcolor.models import load_model, native_bf16, resolve_precision, autocast, cpu_flags   # noqa: E402
-from sketchcolor.inference import colorize, WEIGHTS_NAME                                           # noqa: E402
+from sketchcolor.inference import colorize, WEIGHTS_NAME, MODEL_FILES                                          # noqa: E402
 
 
 def cpu_info() -> dict:
@@ -70,24 +71,32 @@ def inference(model, sizes, batches, paths, rounds) -> list[dict]:
     return rows
 
 
-def colorize_call(model, paths, rounds, size=256) -> list[dict]:
-    "The whole `colorize()` (read, resize, network, line fill, resize back) of a 256 px sketch, vs the fp32 eager forward."
+def colorize_call(model, paths, rounds, size=256, thesis=None) -> list[dict]:
+    """The whole `colorize()` (read, resize, network, line fill, resize back) of a 256 px sketch, vs the fp32 eager forward
+    of the same network and, when `thesis` is given (the default weights are not the thesis' network), vs the fp32 eager
+    forward of the thesis' Colorizer: the code sketchcolor reproduces."""
     sk = np.full((size, size), 255, np.uint8); sk[size // 2] = 0; sk[:, size // 3] = 0
     hint = np.full((size, size, 3), (200, 120, 40), np.uint8)
     x, h = torch.rand(1, 1, size, size), torch.rand(1, 3, size, size)
-    def fwd32():
-        with torch.no_grad(): model(x, h)
-    calls = {'fp32 eager forward': fwd32, **{f'colorize({p})': (lambda p=p: colorize(sk, hint, model=model, size=size, precision=p)) for p in paths}}
+    def eager(m):
+        def f():
+            with torch.no_grad(): m(x, h)
+        return f
+    calls = {'fp32 eager forward': eager(model)}
+    if thesis is not None: calls['thesis fp32 eager forward'] = eager(thesis)
+    calls.update({f'colorize({p})': (lambda p=p: colorize(sk, hint, model=model, size=size, precision=p)) for p in paths})
     for f in calls.values(): f()
     times = {k: [] for k in calls}
     for r in range(rounds):
         for k in _order(list(calls), r): times[k].append(timed(calls[k]))
-    base = statistics.median(times['fp32 eager forward'])
+    med = {k: statistics.median(v) for k, v in times.items()}
+    base, tbase = med['fp32 eager forward'], med.get('thesis fp32 eager forward')
     rows = []
     for k in calls:
-        med = statistics.median(times[k])
-        rows.append(dict(kind='colorize', size=size, batch=1, path=k, ms_per_image=round(med * 1000, 1), speedup_vs_fp32=round(base / med, 2)))
-        print(f"{k:22s} {size} px: {med * 1000:8.1f} ms  x{base / med:.2f} vs the fp32 eager forward", flush=True)
+        rows.append(dict(kind='colorize', size=size, batch=1, path=k, ms_per_image=round(med[k] * 1000, 1),
+                         speedup_vs_fp32=round(base / med[k], 2), **({} if tbase is None else dict(speedup_vs_thesis_fp32=round(tbase / med[k], 2)))))
+        print(f"{k:26s} {size} px: {med[k] * 1000:8.1f} ms  x{base / med[k]:.2f} vs the fp32 eager forward"
+              + ('' if tbase is None else f", x{tbase / med[k]:.2f} vs the thesis' fp32 eager forward"), flush=True)
     return rows
 
 
@@ -135,7 +144,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     sizes, batches, rounds = ((128,), (1, 2), 1) if a.quick else ((128, 256, 512), (1, 8), a.rounds)
     rows = inference(model, sizes, batches, paths, rounds)
-    rows += colorize_call(model, paths, rounds, size=128 if a.quick else 256)
+    thesis = None if type(model).__name__ == 'Colorizer' else load_model(ROOT / 'weights' / MODEL_FILES['thesis'], expected=None).eval()
+    rows += colorize_call(model, paths, rounds, size=128 if a.quick else 256, thesis=thesis)
     if not a.quick: rows += training([p for p in paths if p != 'auto'], rounds)
     res = dict(info, inference_model=type(model).__name__ + (' (thesis)' if type(model).__name__ == 'Colorizer' else ' (default)'), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), rounds=rounds, seconds=round(time.perf_counter() - t0, 1),
                bf16_skipped=skipped, rows=rows)

@@ -202,12 +202,11 @@ def _to_rgb(out: Tensor, space: str) -> Tensor:
     return {'hhsv': hhsv2rgb, 'xyv': xyv2rgb, 'rgb': lambda t: t.clamp(0, 1)}[space](out)
 
 def _fill_lines(rgb: Tensor, sketch: Tensor, k: int = 5, line: float = 0.9) -> Tensor:
-    "Where `sketch` < `line`, replace the colour by the brightest (max channel) colour in a k x k window."
+    "Where `sketch` < `line`, replace the colour by the brightest (max channel) colour in a k x k window (edges replicated)."
     b, c, h, w = rgb.shape
-    bright = rgb.max(1, keepdim=True).values
-    idx = F.unfold(F.pad(bright, (k // 2,) * 4, mode='replicate'), k).argmax(1, keepdim=True)      # (B, 1, H*W)
-    cols = F.unfold(F.pad(rgb, (k // 2,) * 4, mode='replicate'), k).view(b, c, k * k, h * w)
-    best = cols.gather(2, idx[:, None].expand(b, c, 1, h * w)).view(b, c, h, w)
+    padded = F.pad(rgb, (k // 2,) * 4, mode='replicate')
+    _, idx = F.max_pool2d(padded.max(1, keepdim=True).values, k, 1, return_indices=True)   # the first brightest pixel of each window
+    best = padded.flatten(2).gather(2, idx.flatten(2).expand(-1, c, -1)).view(b, c, h, w)
     return torch.where(sketch < line, best, rgb)
 
 # %% ../nbs/10_inference.ipynb #82e34062
@@ -231,7 +230,7 @@ def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tens
     hi = _pad_hint(torch.cat([_resize_hint(h, hw) for h in hints]).to(dev))
     spatial = getattr(model, 'hint_channels', 3) == 4
     if not spatial: hi = split_hint(hi)[0]                           # a thesis model reads the hint over white
-    model.eval()
+    if any(m.training for m in model.modules()): model.eval()        # (a model in eval mode is left alone: eval() walks every module)
     z = model.encode(hi) if hasattr(model, 'encode') else None   # the small ZEncoder stays in fp32: z's rounding would shift every colour
     with autocast(dev, resolve_precision(precision, dev)):
         out, _ = model(sk, hi) if z is None else model.decode(sk, z, hi) if spatial else model.decode(sk, z)

@@ -4,7 +4,8 @@ train:        the 9 twins (rgb, hhsv, xyv × seeds 0-2) at TWIN_BUDGET on everyt
 limits-train: the twins of limit (iii): OpenMoji's real line art only / synthesized sketches only (hhsv × seeds 0-2)
 stage3:       limit (iv): NoGAN stages 2 and 3 on the hhsv twins (stage3_hhsv_s{seed})
 evaluate:     every number of the chapter -> weights/twins/results.json (+ per_image.npz) and its pictures in nbs/images
-check [NAMES]: evaluate the twins (or only NAMES, comma-separated) again and compare with results.json (to 3 decimals)
+check [NAMES]: evaluate the twins (or only NAMES, comma-separated) again and compare with results.json: per metric the
+               largest absolute and relative difference; with all twins, the verdict lines recomputed
 """
 import json, sys, time
 from pathlib import Path
@@ -103,6 +104,26 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
     return made
 
 
+def _check(table: pd.DataFrame, per_image: dict, t0: float) -> None:
+    """Compare a re-evaluation with results.json: per metric the largest absolute and relative difference, and, when
+    every twin was evaluated again, the verdict lines recomputed from the new numbers. The new table goes to run/twins."""
+    old = json.loads((OUT / 'results.json').read_text())['twins']
+    cols = ['psnr', 'l1', 'colorfulness_ratio', 'saturation_ratio', 'fid', 'fid_xyv']
+    a = table.set_index(['name', 'set', 'hint'])[cols].sort_index()
+    b = pd.DataFrame(old['table']).set_index(['name', 'set', 'hint'])[cols].sort_index().loc[a.index]
+    diff = (a - b).abs()
+    rel = diff / b.abs().clip(lower=1e-12)
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / 'check_table.json').write_text(json.dumps(_rows(table.reset_index(drop=True)), indent=1) + '\n')
+    print(f"check: {len(a)} rows of {a.index.get_level_values('name').nunique()} twins against results.json ({time.time() - t0:.0f} s)")
+    print(pd.DataFrame(dict(max_abs=diff.max(), max_rel=rel.max(), same_to_3_decimals=(a.round(3) == b.round(3)).all())).to_string())
+    if set(a.index) == set(pd.DataFrame(old['table']).set_index(['name', 'set', 'hint']).index):       # every twin again
+        verdicts = {m: verdict(_effects(table, per_image, 'rgb', 'space'), m) for m in old['verdict']}
+        for m, v in verdicts.items():
+            print(f"verdict of {m}: {'the same lines' if v == old['verdict'][m] else 'DIFFERENT:'}")
+            if v != old['verdict'][m]: print(v)
+
+
 def evaluate(check: bool = False, only: list[str] | None = None) -> None:
     t0 = time.time()
     full64 = eval_sets(64)
@@ -110,15 +131,7 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
     nets = FeatureNets(inception=fid_inception(device='cpu'), xyv_vgg=load_model(VGG).eval(), xyv_size=128)
     main = twin_files('')
     if check:
-        table, per_image = evaluate_twins([p for p in main if not only or p.stem in only], sets64, nets=nets)
-        old = pd.DataFrame(json.loads((OUT / 'results.json').read_text())['twins']['table'])
-        cols = ['psnr', 'l1', 'colorfulness_ratio', 'saturation_ratio', 'fid', 'fid_xyv']
-        a = table.set_index(['name', 'set', 'hint'])[cols].sort_index()
-        b = old.set_index(['name', 'set', 'hint'])[cols].sort_index().loc[a.index]
-        diff = (a - b).abs().max().max()
-        print(f"check: {len(a)} rows, largest |difference| from results.json {diff:.2e} "
-              f"({'reproduced to 3 decimals' if (a.round(3) == b.round(3)).all().all() else 'NOT reproduced to 3 decimals'}); "
-              f"{time.time() - t0:.0f} s")
+        _check(*evaluate_twins([p for p in main if not only or p.stem in only], sets64, nets=nets), t0)
         return
     res = dict(n_per_set={k: len(v) for k, v in sets64.items()}, size=64, hints=list(TWIN_HINTS))
     save = lambda: (OUT / 'results.json').write_text(json.dumps(res, indent=1, default=float) + '\n')
