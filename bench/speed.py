@@ -144,10 +144,11 @@ def main(argv=None):
     t0 = time.perf_counter()
     sizes, batches, rounds = ((128,), (1, 2), 1) if a.quick else ((128, 256, 512), (1, 8), a.rounds)
     rows = inference(model, sizes, batches, paths, rounds)
-    thesis = None if type(model).__name__ == 'Colorizer' else load_model(ROOT / 'weights' / MODEL_FILES['thesis'], expected=None).eval()
+    is_thesis = type(model).__name__ == 'Colorizer'
+    thesis = None if is_thesis else load_model(ROOT / 'weights' / MODEL_FILES['thesis'], expected=None).eval()
     rows += colorize_call(model, paths, rounds, size=128 if a.quick else 256, thesis=thesis)
     if not a.quick: rows += training([p for p in paths if p != 'auto'], rounds)
-    res = dict(info, inference_model=type(model).__name__ + (' (thesis)' if type(model).__name__ == 'Colorizer' else ' (default)'), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), rounds=rounds, seconds=round(time.perf_counter() - t0, 1),
+    res = dict(info, inference_model=type(model).__name__ + (' (thesis)' if is_thesis else ' (default)'), date=time.strftime('%Y-%m-%d %H:%M:%S %Z'), rounds=rounds, seconds=round(time.perf_counter() - t0, 1),
                bf16_skipped=skipped, rows=rows)
     out = Path(a.out) if a.out else ROOT / 'bench' / 'results' / f"speed-{info['cpu'].replace(' ', '_').replace('/', '_')}-{info['capability']}{'-bf16' if info['native_bf16'] else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -230,7 +230,7 @@ def _colorize_tensors(model: Colorizer, sketches: list[Tensor], hints: list[Tens
     hi = _pad_hint(torch.cat([_resize_hint(h, hw) for h in hints]).to(dev))
     spatial = getattr(model, 'hint_channels', 3) == 4
     if not spatial: hi = split_hint(hi)[0]                           # a thesis model reads the hint over white
-    if any(m.training for m in model.modules()): model.eval()        # (a model in eval mode is left alone: eval() walks every module)
+    model.eval()
     z = model.encode(hi) if hasattr(model, 'encode') else None   # the small ZEncoder stays in fp32: z's rounding would shift every colour
     with autocast(dev, resolve_precision(precision, dev)):
         out, _ = model(sk, hi) if z is None else model.decode(sk, z, hi) if spatial else model.decode(sk, z)

@@ -104,22 +104,27 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
     return made
 
 
+def _effects_and_verdicts(table: pd.DataFrame, per_image: dict) -> tuple[pd.DataFrame, dict]:
+    "The twins' effects against rgb and the verdict lines of the colourfulness and saturation ratios."
+    effects = _effects(table, per_image, 'rgb', 'space')
+    return effects, {m: verdict(effects, m) for m in ('colorfulness_ratio', 'saturation_ratio')}
+
+
 def _check(table: pd.DataFrame, per_image: dict, t0: float) -> None:
     """Compare a re-evaluation with results.json: per metric the largest absolute and relative difference, and, when
     every twin was evaluated again, the verdict lines recomputed from the new numbers. The new table goes to run/twins."""
     old = json.loads((OUT / 'results.json').read_text())['twins']
-    cols = ['psnr', 'l1', 'colorfulness_ratio', 'saturation_ratio', 'fid', 'fid_xyv']
-    a = table.set_index(['name', 'set', 'hint'])[cols].sort_index()
-    b = pd.DataFrame(old['table']).set_index(['name', 'set', 'hint'])[cols].sort_index().loc[a.index]
+    key, cols = ['name', 'set', 'hint'], list(METRICS)
+    a, old_rows = table.set_index(key)[cols].sort_index(), pd.DataFrame(old['table']).set_index(key)[cols]
+    b = old_rows.loc[a.index]
     diff = (a - b).abs()
-    rel = diff / b.abs().clip(lower=1e-12)
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / 'check_table.json').write_text(json.dumps(_rows(table.reset_index(drop=True)), indent=1) + '\n')
     print(f"check: {len(a)} rows of {a.index.get_level_values('name').nunique()} twins against results.json ({time.time() - t0:.0f} s)")
-    print(pd.DataFrame(dict(max_abs=diff.max(), max_rel=rel.max(), same_to_3_decimals=(a.round(3) == b.round(3)).all())).to_string())
-    if set(a.index) == set(pd.DataFrame(old['table']).set_index(['name', 'set', 'hint']).index):       # every twin again
-        verdicts = {m: verdict(_effects(table, per_image, 'rgb', 'space'), m) for m in old['verdict']}
-        for m, v in verdicts.items():
+    print(pd.DataFrame(dict(max_abs=diff.max(), max_rel=(diff / b.abs().clip(lower=1e-12)).max(),
+                            same_to_3_decimals=(a.round(3) == b.round(3)).all())).to_string())
+    if set(a.index) == set(old_rows.index):                       # every twin again: the verdicts too
+        for m, v in _effects_and_verdicts(table, per_image)[1].items():
             print(f"verdict of {m}: {'the same lines' if v == old['verdict'][m] else 'DIFFERENT:'}")
             if v != old['verdict'][m]: print(v)
 
@@ -147,9 +152,8 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
     res['pictures'] = _pictures(sets64, sets128)
     save(); print(f'limits (i), (ii), pictures: {time.time() - t0:.0f} s', flush=True)
     table, per_image = evaluate_twins(main, sets64, nets=nets)
-    effects = _effects(table, per_image, 'rgb', 'space')
-    res['twins'] = dict(facts=[twin_facts(p) for p in main], table=_rows(table), effects=_rows(effects),
-                        verdict={m: verdict(effects, m) for m in ('colorfulness_ratio', 'saturation_ratio')})
+    effects, verdicts = _effects_and_verdicts(table, per_image)
+    res['twins'] = dict(facts=[twin_facts(p) for p in main], table=_rows(table), effects=_rows(effects), verdict=verdicts)
     np.savez_compressed(OUT / 'per_image.npz', **{'|'.join(k): v.to_numpy() for k, v in per_image.items()},
                         columns=np.array(list(next(iter(per_image.values())).columns)))
     print(res['twins']['verdict']['colorfulness_ratio'], f'({time.time() - t0:.0f} s)', flush=True)
