@@ -235,12 +235,17 @@ class ColourContrast(Contrast):
     def encodes(self, x: TensorSketch): return x
 
 class DegradeSketch(RandTransform):
-    "`augment_sketch` on the sketch of a training batch."
+    "`augment_sketch` on a `fraction` of the sketches of a training batch (drawn per image); the others stay clean."
     order, split_idx = 60, 0
-    def __init__(self, p: float = 1.0, **kwargs):
+    def __init__(self, p: float = 1.0, fraction: float = 1.0, **kwargs):
         super().__init__(p=p)
-        self.kwargs = kwargs
-    def encodes(self, x: TensorSketch): return TensorSketch(augment_sketch(x, **self.kwargs))
+        if not 0 <= fraction <= 1: raise ValueError(f"DegradeSketch: fraction must be in [0, 1], got {fraction}")
+        self.fraction, self.kwargs = float(fraction), kwargs
+    def encodes(self, x: TensorSketch):
+        if self.fraction >= 1: return TensorSketch(augment_sketch(x, **self.kwargs))
+        idx = (torch.rand(len(x), device=x.device) < self.fraction).nonzero().flatten()
+        if not idx.numel(): return x
+        return TensorSketch(x.index_copy(0, idx, augment_sketch(x[idx], **self.kwargs).to(x.dtype)))
 
 # %% ../nbs/06a_loaders.ipynb #2d3a282e
 def output_to_rgb(x: Tensor, space: str = 'hhsv') -> Tensor:
@@ -407,8 +412,8 @@ def load_sources(sources, size: int = 256, n_workers: int = 8, device=None) -> P
 
 def colorize_dls(sources, size: int = 256, bs: int = 10, valid_pct: float = 0.1, seed: int = 42, device=None,
                  max_rotate: float = 30., max_warp: float = 0.2, max_lighting: float = 0.1, max_zoom: float = 1.1,
-                 degrade: bool = True, out_space: str = 'hhsv', n_workers: int = 8, hints: dict | None = None) -> DataLoaders:
-    "fastai DataLoaders of (sketch, hint, target), split by `base`, augmented on the batch (on `device`); `hints`: training hints mixed by `SynthesizeHints` (None: the target, as in the thesis)."
+                 degrade: bool | float = True, out_space: str = 'hhsv', n_workers: int = 8, hints: dict | None = None) -> DataLoaders:
+    "fastai DataLoaders of (sketch, hint, target), split by `base`, augmented on the batch (on `device`); `degrade`: the share of training sketches `DegradeSketch` degrades (True: all); `hints`: training hints mixed by `SynthesizeHints` (None: the target, as in the thesis)."
     device = torch.device(device) if device is not None else default_device()
     data = load_sources(sources, size, n_workers, device)
     if data.color.shape[-1] % 16: raise ValueError(f"image size {data.color.shape[-1]} is not a multiple of 16")
@@ -417,7 +422,7 @@ def colorize_dls(sources, size: int = 256, bs: int = 10, valid_pct: float = 0.1,
     tfms = aug_transforms(max_rotate=max_rotate, max_warp=max_warp, max_zoom=max_zoom, max_lighting=0.,
                           pad_mode='border')
     if max_lighting > 0: tfms += [ColourBrightness(max_lighting, p=0.75), ColourContrast(max_lighting, p=0.75)]
-    if degrade: tfms.append(DegradeSketch())
+    if degrade: tfms.append(DegradeSketch(fraction=float(degrade)))
     if hints: tfms.append(SynthesizeHints(hints))
     after = [IntToFloatTensor()] + tfms
     kw = dict(bs=bs, device=device, num_workers=0)

@@ -862,6 +862,9 @@ def load_config(src: str | Path | dict) -> dict:
         if full['arch'] == 'Colorizer': raise ValueError(f"{where}: mixed hints need arch 'HintColorizer' (the thesis' Colorizer reads RGB references only)")
     if full['colour_floor'] is not None and (not isinstance(full['colour_floor'], dict) or set(full['colour_floor']) - {'weight', 'floor'}):
         raise ValueError(f"{where}: colour_floor must be {{'weight': w, 'floor': f}}, got {full['colour_floor']!r}")
+    dg = full['augment']['degrade']
+    if not (isinstance(dg, (bool, int, float)) and 0 <= dg <= 1):
+        raise ValueError(f"{where}: augment's degrade must be true, false or the share of sketches degraded (0 to 1), got {dg!r}")
     if full['size'] % 16: raise ValueError(f"{where}: size must be a multiple of 16, got {full['size']}")
     return full
 
