@@ -4,6 +4,8 @@ train:        the 9 twins (rgb, hhsv, xyv × seeds 0-2) at TWIN_BUDGET on everyt
 limits-train: the twins of limit (iii): OpenMoji's real line art only / synthesized sketches only (hhsv × seeds 0-2)
 stage3:       limit (iv): NoGAN stages 2 and 3 on the hhsv twins (stage3_hhsv_s{seed})
 evaluate:     every number of the chapter -> weights/twins/results.json (+ per_image.npz) and its pictures in nbs/images
+limits-models: limits (i) and (ii) of the shipped colorizers and their picture again (after a new default ships),
+               written into results.json; the twins' numbers are kept
 check [NAMES]: evaluate the twins (or only NAMES, comma-separated) again and compare with results.json: per metric the
                largest absolute and relative difference; with all twins, the verdict lines recomputed
 """
@@ -93,15 +95,37 @@ def _pictures(sets64: dict, sets128: dict) -> list[str]:
         canvas = Image.new('RGB', (w, h * len(grid)), 'white')
         for k, im in enumerate(grid): canvas.paste(im, (0, k * h))
         f = IMAGES / f'analysis_twins_{s}.png'; canvas.quantize(128).save(f, optimize=True); made.append(str(f))
-    # limit (i): a different drawing as the reference
+    return made + [_other_reference_picture(sets128)]
+
+
+def _other_reference_picture(sets128: dict) -> str:
+    "Limit (i)'s picture: a drawing coloured by both shipped colorizers with another drawing as the reference."
     d = sets128['openmoji_valid']
     i, j = 10, 200
     sk, own, ref = d.sketch[[i]].float() / 255, d.color[[i]].float() / 255, d.color[[j]].float() / 255
     ims = [to_pil(own[0]), to_pil(ref[0])]
     for name, p in MODELS.items():
         with torch.no_grad(): ims.append(to_pil(colorize_rgb(load_model(p).eval(), sk, ref)[0].float().clamp(0, 1)))
-    f = IMAGES / 'analysis_other_reference.png'; side_by_side(ims, gap=4).save(f, optimize=True); made.append(str(f))
-    return made
+    f = IMAGES / 'analysis_other_reference.png'; side_by_side(ims, gap=4).save(f, optimize=True)
+    return str(f)
+
+
+def _model_limits(lim: dict, sets128: dict) -> None:
+    "Limits (i) and (ii) of the shipped colorizers (MODELS) at 128 px, into `lim`."
+    for name, p in MODELS.items():
+        m = load_model(p).eval()
+        lim['i'][name], lim['ii'][name] = _layouts(m, sets128), _tones(m, sets128['openmoji_valid'])
+
+
+def limits_models() -> None:
+    "Recompute the shipped colorizers' limits (i), (ii) and their picture in results.json, keeping everything else."
+    f = OUT / 'results.json'
+    res = json.loads(f.read_text())
+    sets128 = eval_sets(128)
+    _model_limits(res['limits'], sets128)
+    _other_reference_picture(sets128)
+    res['limits_models_date'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
+    f.write_text(json.dumps(res, indent=1, default=float) + '\n')
 
 
 def _effects_and_verdicts(table: pd.DataFrame, per_image: dict) -> tuple[pd.DataFrame, dict]:
@@ -143,9 +167,7 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
     # limits (i) and (ii): the thesis model and the default at 128 px, and the twins at 64 px
     sets128, lim = eval_sets(128), {'i': {}, 'ii': {}}
     res['limits'] = lim
-    for name, p in MODELS.items():
-        m = load_model(p).eval()
-        lim['i'][name], lim['ii'][name] = _layouts(m, sets128), _tones(m, sets128['openmoji_valid'])
+    _model_limits(lim, sets128)
     for p in main:
         m, n = load_model(p).eval(), twin_facts(p)['name']
         lim['i'][n], lim['ii'][n] = _layouts(m, sets64), _tones(m, full64['openmoji_valid'])
@@ -201,6 +223,7 @@ def main(what: str) -> None:
             f = stage3_twin(OUT / f'hhsv_s{seed}.safetensors', data, OUT, vgg, work=WORK)
             print(f"{f['name']}: {f['gan_steps']} GAN steps in {f['seconds']:.0f} s; {f['stage3_verdict']}", flush=True)
     elif what == 'evaluate': evaluate()
+    elif what == 'limits-models': limits_models()
     elif what == 'check': evaluate(check=True, only=sys.argv[2].split(',') if len(sys.argv) > 2 else None)
     else: raise SystemExit(__doc__)
     print(f"{what}: {time.time() - t0:.0f} s", flush=True)
