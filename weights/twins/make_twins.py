@@ -117,15 +117,18 @@ def _model_limits(lim: dict, sets128: dict) -> None:
         lim['i'][name], lim['ii'][name] = _layouts(m, sets128), _tones(m, sets128['openmoji_valid'])
 
 
+def _save_results(res: dict) -> None:
+    (OUT / 'results.json').write_text(json.dumps(res, indent=1, default=float) + '\n')
+
+
 def limits_models() -> None:
     "Recompute the shipped colorizers' limits (i), (ii) and their picture in results.json, keeping everything else."
-    f = OUT / 'results.json'
-    res = json.loads(f.read_text())
+    res = json.loads((OUT / 'results.json').read_text())
     sets128 = eval_sets(128)
     _model_limits(res['limits'], sets128)
     _other_reference_picture(sets128)
     res['limits_models_date'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
-    f.write_text(json.dumps(res, indent=1, default=float) + '\n')
+    _save_results(res)
 
 
 def _effects_and_verdicts(table: pd.DataFrame, per_image: dict) -> tuple[pd.DataFrame, dict]:
@@ -163,7 +166,6 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
         _check(*evaluate_twins([p for p in main if not only or p.stem in only], sets64, nets=nets), t0)
         return
     res = dict(n_per_set={k: len(v) for k, v in sets64.items()}, size=64, hints=list(TWIN_HINTS))
-    save = lambda: (OUT / 'results.json').write_text(json.dumps(res, indent=1, default=float) + '\n')
     # limits (i) and (ii): the thesis model and the default at 128 px, and the twins at 64 px
     sets128, lim = eval_sets(128), {'i': {}, 'ii': {}}
     res['limits'] = lim
@@ -172,14 +174,14 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
         m, n = load_model(p).eval(), twin_facts(p)['name']
         lim['i'][n], lim['ii'][n] = _layouts(m, sets64), _tones(m, full64['openmoji_valid'])
     res['pictures'] = _pictures(sets64, sets128)
-    save(); print(f'limits (i), (ii), pictures: {time.time() - t0:.0f} s', flush=True)
+    _save_results(res); print(f'limits (i), (ii), pictures: {time.time() - t0:.0f} s', flush=True)
     table, per_image = evaluate_twins(main, sets64, nets=nets)
     effects, verdicts = _effects_and_verdicts(table, per_image)
     res['twins'] = dict(facts=[twin_facts(p) for p in main], table=_rows(table), effects=_rows(effects), verdict=verdicts)
     np.savez_compressed(OUT / 'per_image.npz', **{'|'.join(k): v.to_numpy() for k, v in per_image.items()},
                         columns=np.array(list(next(iter(per_image.values())).columns)))
     print(res['twins']['verdict']['colorfulness_ratio'], f'({time.time() - t0:.0f} s)', flush=True)
-    save()
+    _save_results(res)
     # limit (iii): real vs synthetic line art, tested on real OpenMoji line art
     tagged = twin_files('real') + twin_files('synthetic')
     if tagged:
@@ -189,7 +191,7 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
         e3 = _effects(t3, p3, 'real', 'tag')
         lim['iii'] = dict(table=_rows(t3), effects=_rows(e3), verdict=verdict(e3, 'psnr', ref='real', by='tag'),
                           facts=[twin_facts(p) for p in tagged])
-        save()
+        _save_results(res)
     # limit (iv): NoGAN stage 3 against the same twins before it
     s3 = twin_files('stage3')
     if s3:
@@ -201,7 +203,7 @@ def evaluate(check: bool = False, only: list[str] | None = None) -> None:
                          facts=[twin_facts(p) for p in s3])
     res['seconds'] = round(time.time() - t0, 1)
     res['date'] = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
-    save()
+    _save_results(res)
     print(f"evaluate: wrote {OUT / 'results.json'} ({res['seconds']:.0f} s)")
 
 
