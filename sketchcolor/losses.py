@@ -14,13 +14,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
 from PIL import Image
-from .colors import rgb2hhsv, rgb2xyv, hhsv2xyv, xyv2hhsv, rgb2hsv, hsv2rgb
+from .colors import rgb2hhsv, rgb2xyv, hhsv2xyv, xyv2hhsv, rgb2hsv, hsv2rgb, hhsv2rgb, xyv2rgb
 
 # %% auto #0
-__all__ = ['CONTENT_W', 'STYLE_W', 'space_to_xyv', 'space_to_hhsv', 'gram', 'PerceptualLoss', 'ColorizerLoss', 'colorizer_loss',
-           'frozen', 'gan_term', 'GeneratorLoss', 'Autocast', 'precision_callback', 'PILDrawing', 'xyv_vgg_items',
-           'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data', 'hue_rotate',
-           'loss_report']
+__all__ = ['CONTENT_W', 'STYLE_W', 'space_to_xyv', 'space_to_hhsv', 'space_to_rgb', 'gram', 'PerceptualLoss', 'ColorizerLoss',
+           'colorizer_loss', 'frozen', 'gan_term', 'GeneratorLoss', 'Autocast', 'precision_callback', 'PILDrawing',
+           'xyv_vgg_items', 'DrawingNoise', 'xyv_vgg_dls', 'vgg_vocab', 'train_xyv_vgg', 'shrink_training_data',
+           'hue_rotate', 'loss_report']
 
 # %% ../nbs/05_losses.ipynb #4d0cc1c6
 from .colors import SPACES, _space, rgb_to_space   # the output spaces live with the colour spaces
@@ -32,6 +32,10 @@ def space_to_xyv(x: Tensor, space: str) -> Tensor:
 def space_to_hhsv(x: Tensor, space: str) -> Tensor:
     "A prediction in `space` as HxHySV (the space the discriminator reads)."
     return {'hhsv': lambda t: t, 'xyv': xyv2hhsv, 'rgb': rgb2hhsv}[_space(space)](x)
+
+def space_to_rgb(x: Tensor, space: str) -> Tensor:
+    "A prediction in `space` as RGB in [0,1] (differentiable: the RGB term of `ColorizerLoss` reads it)."
+    return {'hhsv': hhsv2rgb, 'xyv': xyv2rgb, 'rgb': lambda t: t.clamp(0, 1)}[_space(space)](x)
 
 # %% ../nbs/05_losses.ipynb #6c4bb1cf
 def gram(f: Tensor) -> Tensor:
@@ -87,14 +91,14 @@ def _unpack(preds) -> tuple[Tensor, Tensor | None]:
     return preds, None
 
 class ColorizerLoss(nn.Module):
-    "`pixel_w`·MSE(ŷ, y) + `extra_w`·MSE(ŷ_e, y_d) [+ PLoss(ŷ, y)]; predictions in `out_space`, target in RGB."
+    "`pixel_w`·MSE(ŷ, y) + `extra_w`·MSE(ŷ_e, y_d) [+ PLoss(ŷ, y)] [+ `rgb_w`·L1 in RGB]; predictions in `out_space`, target in RGB."
     def __init__(self, out_space: str = 'hhsv', perceptual: PerceptualLoss | None = None,
-                 pixel_w: float = 1., extra_w: float = 1.):
+                 pixel_w: float = 1., extra_w: float = 1., rgb_w: float = 0.):
         super().__init__()
-        self.out_space, self.perceptual, self.pixel_w, self.extra_w = _space(out_space), perceptual, pixel_w, extra_w
+        self.out_space, self.perceptual, self.pixel_w, self.extra_w, self.rgb_w = _space(out_space), perceptual, pixel_w, extra_w, rgb_w
 
     def terms(self, preds, target: Tensor) -> dict[str, Tensor]:
-        "Unweighted terms: `pixel`, `extra` (when there is an extra output), `content` and `style` (Eq 5.2)."
+        "Unweighted terms: `pixel`, `extra` (when there is an extra output), `content` and `style` (Eq 5.2), `rgb` (when `rgb_w` > 0)."
         main, extra = _unpack(preds)
         if target.ndim != 4 or target.shape[1] != 3:
             raise ValueError(f"target must be RGB shaped (B, 3, H, W), got {tuple(target.shape)}")
@@ -105,6 +109,7 @@ class ColorizerLoss(nn.Module):
         if extra is not None:
             y_d = rgb_to_space(F.interpolate(target, size=extra.shape[-2:], mode='area'), self.out_space)
             out['extra'] = F.mse_loss(extra.float(), y_d.float())
+        if self.rgb_w: out['rgb'] = F.l1_loss(space_to_rgb(main.float(), self.out_space), target.float())
         if self.perceptual is not None:
             out.update(self.perceptual.terms(space_to_xyv(main, self.out_space), rgb2xyv(target)))
         return out
@@ -113,6 +118,7 @@ class ColorizerLoss(nn.Module):
         "The weighted sum of the terms `t`."
         loss = self.pixel_w * t['pixel']
         if 'extra' in t: loss = loss + self.extra_w * t['extra']
+        if 'rgb' in t: loss = loss + self.rgb_w * t['rgb']
         if 'content' in t: loss = loss + t['content'] + self.perceptual.style_mult * t['style']
         return loss
 

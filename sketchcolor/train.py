@@ -82,11 +82,13 @@ def load_vgg(vgg) -> nn.Module:
     if not Path(vgg).exists(): raise FileNotFoundError(f"{vgg}: XYV-VGG weights not found (train them with sketchcolor.losses.train_xyv_vgg)")
     return load_model(vgg, expected='XYVVGG')
 
-def make_loss(loss: str, out_space: str = 'hhsv', vgg=None) -> nn.Module:
-    "Eq 5.1 ('mse') or Eq 5.2 ('perceptual') as a module."
-    if loss == 'mse': return colorizer_loss('5.1', out_space)
-    if loss == 'perceptual': return colorizer_loss('5.2', out_space, load_vgg(vgg))
-    raise ValueError(f"loss must be 'mse' or 'perceptual', got {loss!r}")
+def make_loss(loss: str, out_space: str = 'hhsv', vgg=None, rgb_l1: float = 0.) -> nn.Module:
+    "Eq 5.1 ('mse') or Eq 5.2 ('perceptual') as a module, plus `rgb_l1` × L1 in RGB (beyond the thesis; 0: none)."
+    if loss == 'mse': lf = colorizer_loss('5.1', out_space)
+    elif loss == 'perceptual': lf = colorizer_loss('5.2', out_space, load_vgg(vgg))
+    else: raise ValueError(f"loss must be 'mse' or 'perceptual', got {loss!r}")
+    lf.rgb_w = float(rgb_l1)
+    return lf
 
 # %% ../nbs/06_nogan.ipynb #fc1911c5
 CHECKPOINT_FORMAT = 1
@@ -276,11 +278,11 @@ def _write_json(path: Path, obj) -> None:
 # %% ../nbs/06_nogan.ipynb #f687482d
 def colorizer_learner(dls, model: nn.Module, loss: str = 'mse', vgg=None, path: str | Path = '.',
                       name: str = 'colorizer', clip: float = 1.0, mixed_precision: str | None = 'auto',
-                      cbs: list | None = None) -> Learner:
-    "A fastai Learner for `model`: Eq 5.1 ('mse') or Eq 5.2 ('perceptual'), ranger, GradientClip, epoch log, best epoch kept, `mixed_precision` (see `precision_callback`) (+ `cbs`)."
+                      cbs: list | None = None, rgb_l1: float = 0.) -> Learner:
+    "A fastai Learner for `model`: Eq 5.1 ('mse') or Eq 5.2 ('perceptual'), `rgb_l1` × L1 in RGB added, ranger, GradientClip, epoch log, best epoch kept, `mixed_precision` (see `precision_callback`) (+ `cbs`)."
     out_space = getattr(model, 'out_space', 'hhsv')
     Path(path).mkdir(parents=True, exist_ok=True)
-    lf = _DecodedLoss(make_loss(loss, out_space, vgg), out_space).to(dls.device)
+    lf = _DecodedLoss(make_loss(loss, out_space, vgg, rgb_l1), out_space).to(dls.device)
     learn = Learner(dls, model.to(dls.device), loss_func=lf, opt_func=ranger, metrics=_psnr_metric(out_space),
                     path=Path(path), model_dir='checkpoints',
                     cbs=[GradientClip(clip), _EpochLog(f'{name}_log.csv'), _KeepBest()] + list(cbs or []))
@@ -399,8 +401,8 @@ TONE_KEYS = ('n_families', 'weight', 'max_variants', 'freeze', 'freeze_bn', 'col
 
 def train_generator(dls, model: nn.Module, out: str | Path, mse: dict | None = None, perceptual: dict | None = None,
                     vgg=None, mixed_precision='auto', progress: bool = True, tone: dict | None = None,
-                    colour_floor: dict | None = None) -> dict:
-    "NoGAN stage 1: Eq 5.1, Eq 5.2, then Eq 5.2 with `ToneFamilies` (each a dict of fit_stage arguments, or None to skip); `colour_floor`: `ColourFloor` settings for the first two."
+                    colour_floor: dict | None = None, rgb_l1: float = 0.) -> dict:
+    "NoGAN stage 1: Eq 5.1, Eq 5.2, then Eq 5.2 with `ToneFamilies` (each a dict of fit_stage arguments, or None to skip); `colour_floor`: `ColourFloor` settings for the first two; `rgb_l1`: weight of an L1 term in RGB in each."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     report = {}
     for name, loss, kw in (('stage1_mse', 'mse', mse), ('stage1_perceptual', 'perceptual', perceptual), ('stage1_tone', None, tone)):
@@ -411,7 +413,7 @@ def train_generator(dls, model: nn.Module, out: str | Path, mse: dict | None = N
             settings = dict({k: kw.pop(k) for k in TONE_KEYS if k in kw}, loss=loss)
             cbs = [ToneFamilies(**{k: v for k, v in settings.items() if k != 'loss'})]
         elif colour_floor: cbs = [ColourFloor(**colour_floor)]
-        learn = colorizer_learner(dls, model, loss, vgg=vgg, path=out, name=name, mixed_precision=mixed_precision, cbs=cbs)
+        learn = colorizer_learner(dls, model, loss, vgg=vgg, path=out, name=name, mixed_precision=mixed_precision, cbs=cbs, rgb_l1=rgb_l1)
         report[name] = fit_stage(learn, progress=progress, **kw)
         if settings: report[name]['tone'] = settings
         print(f"{name}: {report[name]['epochs_done']} epochs in {report[name]['seconds']:.0f} s, "
@@ -784,7 +786,7 @@ DEFAULT_CONFIG = dict(
     name='run', out_dir='runs/run', seed=42, device='auto', mixed_precision='auto', threads=None,
     sources=[dict(kind='openmoji', path=None)], size=256, bs=16, valid_pct=0.1, n_workers=8,
     augment=dict(max_rotate=30., max_warp=0.2, max_lighting=0.1, max_zoom=1.1, degrade=True),
-    arch='Colorizer', model=dict(z_dim=64, out_space='hhsv', width=1.0), hints=None, colour_floor=None,
+    arch='Colorizer', model=dict(z_dim=64, out_space='hhsv', width=1.0), hints=None, colour_floor=None, rgb_l1=0.,
     vgg='weights/xyv_vgg.safetensors', init=None,
     stage1_mse=dict(lr=3e-3, minutes=1.75, max_epochs=40),
     stage1_perceptual=dict(lr=2e-4, minutes=1.0, max_epochs=20), stage1_tone=None,
@@ -862,6 +864,8 @@ def load_config(src: str | Path | dict) -> dict:
         if full['arch'] == 'Colorizer': raise ValueError(f"{where}: mixed hints need arch 'HintColorizer' (the thesis' Colorizer reads RGB references only)")
     if full['colour_floor'] is not None and (not isinstance(full['colour_floor'], dict) or set(full['colour_floor']) - {'weight', 'floor'}):
         raise ValueError(f"{where}: colour_floor must be {{'weight': w, 'floor': f}}, got {full['colour_floor']!r}")
+    if not (isinstance(full['rgb_l1'], (int, float)) and not isinstance(full['rgb_l1'], bool) and full['rgb_l1'] >= 0):
+        raise ValueError(f"{where}: rgb_l1 must be a weight >= 0 (0: no RGB term), got {full['rgb_l1']!r}")
     dg = full['augment']['degrade']
     if not (isinstance(dg, (bool, int, float)) and 0 <= dg <= 1):
         raise ValueError(f"{where}: augment's degrade must be true, false or the share of sketches degraded (0 to 1), got {dg!r}")
@@ -945,7 +949,7 @@ def train_nogan(config, out_dir: str | Path | None = None, stages=(1, 2, 3), pro
     gen = MODELS[cfg['arch']](**cfg['model']) if init is None else init
     if rank(): _seed_everything(cfg['seed'] + rank())   # same model and split everywhere; each rank its own augmentations
     if 1 in stages:
-        metrics['stages'].update(train_generator(dls, gen, out, cfg['stage1_mse'], cfg['stage1_perceptual'], vgg, mp, progress, cfg['stage1_tone'], cfg['colour_floor'])); save()
+        metrics['stages'].update(train_generator(dls, gen, out, cfg['stage1_mse'], cfg['stage1_perceptual'], vgg, mp, progress, cfg['stage1_tone'], cfg['colour_floor'], cfg['rgb_l1'])); save()
     elif (out / 'generator_pregan.safetensors').exists():
         gen = load_model(out / 'generator_pregan.safetensors')
         if (out / 'metrics.json').exists():        # later stages rerun: keep the stage-1 reports of the earlier run
