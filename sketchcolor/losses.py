@@ -124,13 +124,14 @@ class ColorizerLoss(nn.Module):
 
     def forward(self, preds, target: Tensor) -> Tensor: return self.combine(self.terms(preds, target))
 
-def colorizer_loss(eq: str = '5.1', out_space: str = 'hhsv', features_net: nn.Module | None = None) -> ColorizerLoss:
-    "The thesis' colorizer loss: Eq '5.1' (pixel + extra) or Eq '5.2' (4·pixel + 2·extra + PLoss on `features_net`)."
+def colorizer_loss(eq: str = '5.1', out_space: str = 'hhsv', features_net: nn.Module | None = None,
+                   rgb_w: float = 0.) -> ColorizerLoss:
+    "The thesis' colorizer loss: Eq '5.1' (pixel + extra) or Eq '5.2' (4·pixel + 2·extra + PLoss on `features_net`), plus `rgb_w`·L1 in RGB (0: the thesis')."
     eq = str(eq)
-    if eq == '5.1': return ColorizerLoss(out_space)
+    if eq == '5.1': return ColorizerLoss(out_space, rgb_w=rgb_w)
     if eq == '5.2':
         if features_net is None: raise ValueError("Eq 5.2 needs features_net (a trained XYVVGG)")
-        return ColorizerLoss(out_space, PerceptualLoss(features_net), pixel_w=4., extra_w=2.)
+        return ColorizerLoss(out_space, PerceptualLoss(features_net), pixel_w=4., extra_w=2., rgb_w=rgb_w)
     raise ValueError(f"eq must be '5.1' or '5.2', got {eq!r}")
 
 # %% ../nbs/05_losses.ipynb #fea7be70

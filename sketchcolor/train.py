@@ -84,11 +84,9 @@ def load_vgg(vgg) -> nn.Module:
 
 def make_loss(loss: str, out_space: str = 'hhsv', vgg=None, rgb_l1: float = 0.) -> nn.Module:
     "Eq 5.1 ('mse') or Eq 5.2 ('perceptual') as a module, plus `rgb_l1` × L1 in RGB (beyond the thesis; 0: none)."
-    if loss == 'mse': lf = colorizer_loss('5.1', out_space)
-    elif loss == 'perceptual': lf = colorizer_loss('5.2', out_space, load_vgg(vgg))
-    else: raise ValueError(f"loss must be 'mse' or 'perceptual', got {loss!r}")
-    lf.rgb_w = float(rgb_l1)
-    return lf
+    if loss == 'mse': return colorizer_loss('5.1', out_space, rgb_w=rgb_l1)
+    if loss == 'perceptual': return colorizer_loss('5.2', out_space, load_vgg(vgg), rgb_w=rgb_l1)
+    raise ValueError(f"loss must be 'mse' or 'perceptual', got {loss!r}")
 
 # %% ../nbs/06_nogan.ipynb #fc1911c5
 CHECKPOINT_FORMAT = 1

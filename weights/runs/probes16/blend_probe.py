@@ -5,13 +5,13 @@ from sketchcolor.inference import load_colorizer
 from sketchcolor.loaders import load_openmoji, load_clipart, split_pairs, make_hints, HELD_OUT_CLIPART
 from sketchcolor.models import split_hint, region_fill
 from sketchcolor.evaluate import psnr, colorize_rgb
-from pathlib import Path
+from sketchcolor.data import cache_dir
 torch.set_num_threads(int(sys.argv[3]) if len(sys.argv) > 3 else 2)
 t0 = time.time()
 m = load_colorizer(sys.argv[1], 'cpu').eval()
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 256
 om = load_openmoji(None, 128, n_workers=2); om = om.subset(split_pairs(om)[1][:n])
-ca = load_clipart(Path.home() / '.cache/sketchcolor/openclipart/clean.csv', 128, n_workers=2, exclude=list(HELD_OUT_CLIPART))
+ca = load_clipart(cache_dir('openclipart') / 'clean.csv', 128, n_workers=2, exclude=list(HELD_OUT_CLIPART))
 ca = ca.subset(split_pairs(ca)[1])
 print(f'data {time.time()-t0:.0f} s: {len(om)} OpenMoji valid, {len(ca)} clip-art valid (training categories)')
 for name, d in (('openmoji_valid', om), ('clipart_valid', ca)):

@@ -5,14 +5,16 @@ the validation split of the clip art of the *training* categories (split as `col
 import sys, time, torch
 from sketchcolor.inference import load_colorizer
 from sketchcolor.data import cache_dir
-from sketchcolor.loaders import load_clipart, split_pairs, HELD_OUT_CLIPART
-from sketchcolor.evaluate import eval_sets, evaluate_hints, hints_markdown
+from sketchcolor.loaders import load_openmoji, load_clipart, split_pairs, HELD_OUT_CLIPART
+from sketchcolor.evaluate import evaluate_hints, hints_markdown
 torch.set_num_threads(2)
 t0 = time.time()
 m = load_colorizer(sys.argv[1], 'cpu')
 names = sys.argv[2].split(',') if len(sys.argv) > 2 else ['openmoji_valid', 'clipart_valid']
 sets = {}
-if 'openmoji_valid' in names: sets['openmoji_valid'] = eval_sets(128, n_workers=2)['openmoji_valid']
+if 'openmoji_valid' in names:                      # as `eval_sets` splits it, without loading the held-out style
+    om = load_openmoji(None, 128, n_workers=2)
+    sets['openmoji_valid'] = om.subset(split_pairs(om)[1])
 if 'clipart_valid' in names:
     ca = load_clipart(cache_dir('openclipart') / 'clean.csv', 128, n_workers=2, exclude=list(HELD_OUT_CLIPART))
     sets['clipart_valid'] = ca.subset(split_pairs(ca)[1])
