@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['OUT_CHANNELS', 'MODELS', 'PRECISIONS', 'NO_BF16_ENV', 'conv', 'ResBlock', 'PositionalInfo', 'HueDropout', 'upsample',
            'ZEncoder', 'ZDecoder', 'UNet', 'Colorizer', 'n_params', 'param_table', 'trace_shapes', 'split_hint',
-           'region_fill', 'HintColorizer', 'Discriminator', 'XYVVGG', 'register_model', 'ModelFileError', 'save_model',
-           'read_model_info', 'load_model', 'grow_model', 'cpu_flags', 'native_bf16', 'resolve_precision', 'autocast',
-           'time_colorizer']
+           'region_fill', 'seeded_fill', 'HintColorizer', 'Discriminator', 'XYVVGG', 'register_model', 'ModelFileError',
+           'save_model', 'read_model_info', 'load_model', 'grow_model', 'cpu_flags', 'native_bf16', 'resolve_precision',
+           'autocast', 'time_colorizer']
 
 # %% ../nbs/04_models.ipynb #f5f73ac7
 import json
@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 import warnings
+import numpy as np
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -284,18 +285,50 @@ def region_fill(sketch: Tensor, rgb: Tensor, alpha: Tensor, ink: float = 0.5, sa
         cover[i] = held[lab]
     return fill.view(b, 3, h, w).to(rgb.dtype), cover.view(b, 1, h, w).to(alpha.dtype)
 
+# %% ../nbs/04_models.ipynb #3268b0e4
+def _grow(source: Tensor, allowed: Tensor, steps: int) -> Tensor:
+    "Breadth-first growth of `source` (B,1,H,W: a hint pixel's flat index, -1 where unknown) into the `allowed` 4-neighbours, `steps` at most."
+    for _ in range(steps):
+        near = source.clone()                                   # the largest index among the pixel and its 4 neighbours
+        for dst, src in (((..., slice(1, None), slice(None)), (..., slice(None, -1), slice(None))),
+                         ((..., slice(None, -1), slice(None)), (..., slice(1, None), slice(None))),
+                         ((..., slice(None), slice(1, None)), (..., slice(None), slice(None, -1))),
+                         ((..., slice(None), slice(None, -1)), (..., slice(None), slice(1, None)))):
+            torch.maximum(near[dst], source[src], out=near[dst])
+        new = (source < 0) & allowed & (near >= 0)
+        if not new.any(): break
+        source = torch.where(new, near, source)
+    return source
+
+def seeded_fill(sketch: Tensor, rgb: Tensor, alpha: Tensor, ink: float = 0.5, saturate: float = 4.0, seed: float = 0.25,
+                reach: int = 2) -> tuple[Tensor, Tensor]:
+    "Each paper pixel of `sketch` (B,1,H,W) coloured by the nearest hint pixel (alpha > `seed`) of its region, the lines `reach` px beside it too; alpha: `region_fill`'s, on those lines as well -> (rgb, alpha)."
+    b, _, h, w = sketch.shape
+    sketch, a_f = sketch.detach().float(), alpha.detach().float()
+    colour = ((rgb.detach().float() - 1 + a_f) / a_f.clamp_min(1e-6)).clamp(0, 1).flatten(2)   # un-premultiplied
+    paper, seeds = sketch > ink, a_f > seed
+    index = torch.arange(h * w, device=sketch.device, dtype=torch.float32).view(1, 1, h, w)
+    source = _grow(torch.where(seeds & paper, index, -1.), paper, 2 * (h + w))          # through the paper only
+    source = _grow(torch.where(seeds & ~paper, index, source), torch.ones_like(paper), reach)   # then onto the lines
+    found = (source >= 0).flatten(2)
+    fill = torch.where(found, colour.gather(2, source.clamp_min(0).long().flatten(2).expand(-1, 3, -1)), 1.).view(b, 3, h, w)
+    held = region_fill(sketch, rgb, alpha, ink, saturate)[1].float()
+    cover = torch.where(paper, held, F.max_pool2d(held, 2 * reach + 1, 1, reach)) * found.view(b, 1, h, w)
+    return (fill * cover + 1 - cover).to(rgb.dtype), cover.to(alpha.dtype)
+
 # %% ../nbs/04_models.ipynb #92419946
 class HintColorizer(Colorizer):
     "Beyond the thesis: sketch (B,1,H,W) + hint (B,3|4,h,w) RGB(A) -> (main, extra); the hint reaches the UNet as channels and the ZEncoder as z."
     hint_channels = 4                                  # reads RGBA hints (a thesis Colorizer: RGB only)
     def __init__(self, z_dim: int = 64, out_space: str = 'hhsv', width: float = 1.0, region_fill: bool = False,
-                 hint_skip: bool = False):
+                 hint_skip: bool = False, seed_fill: bool = False):
         super().__init__(z_dim, out_space, width)
-        self.config.update({k: v for k, v in dict(region_fill=region_fill, hint_skip=hint_skip).items() if v})   # older files: neither
-        self.fills_regions, self.skips_to_hint = region_fill, hint_skip
-        self.in_channels = 9 if region_fill else 5
+        options = dict(region_fill=region_fill, hint_skip=hint_skip, seed_fill=seed_fill)
+        self.config.update({k: v for k, v in options.items() if v})   # older files: none of them
+        self.fills_regions, self.skips_to_hint, self.grows_seeds = region_fill, hint_skip, seed_fill
+        self.in_channels = 5 + 4 * region_fill + 4 * seed_fill
         self.unet = UNet(self.n_out, width, self.zdecoder.channels, in_channels=self.in_channels)
-        if hint_skip: self.skip_gate = _skip_gate(self.n_out + self.in_channels, 2 if region_fill else 1)
+        if hint_skip: self.skip_gate = _skip_gate(self.n_out + self.in_channels, 1 + region_fill + seed_fill)
 
     def encode(self, hint: Tensor) -> Tensor:
         "Hint (B, 3|4, h, w) -> z (B, z_dim): the ZEncoder of the hint composited over white."
@@ -309,7 +342,7 @@ class HintColorizer(Colorizer):
         return self.decode(sketch, self.encode(hint), hint)
 
     def _unet_input(self, sketch: Tensor, hint: Tensor | None = None) -> Tensor:
-        "The UNet's input: sketch, premultiplied hint colour and alpha (and, with `region_fill`, the same of `region_fill`)."
+        "The UNet's input: sketch, premultiplied hint colour and alpha (and the same of `region_fill` and of `seeded_fill` where asked)."
         _check(sketch, 1, 'HintColorizer: sketch')
         if hint is None: rgb, alpha = torch.ones_like(sketch).expand(-1, 3, -1, -1), torch.zeros_like(sketch)
         else: rgb, alpha = split_hint(hint.to(sketch.dtype), sketch.shape[-2:])
@@ -317,12 +350,19 @@ class HintColorizer(Colorizer):
         if self.fills_regions:
             fill, cover = region_fill(sketch, rgb, alpha)
             parts += [fill * cover, cover]
+        if self.grows_seeds:
+            fill, cover = seeded_fill(sketch, rgb, alpha)
+            parts += [fill * cover, cover]
         return torch.cat(parts, 1)
 
     def _finish(self, out: Tensor, x: Tensor) -> Tensor:
-        "With `hint_skip`: blend the UNet's output toward the hint (and the region fill), per pixel, by a learned gate times their alpha."
+        "With `hint_skip`: blend the UNet's output toward the hint (and the fills; the seeded one with the lines drawn in), per pixel, by a learned gate times their alpha."
         if not self.skips_to_hint: return out
-        sources = [(x[:, 1:4] + 1 - x[:, 4:5], x[:, 4:5])] + ([(x[:, 5:8] + 1 - x[:, 8:9], x[:, 8:9])] if self.fills_regions else [])
+        over_white = lambda at: (x[:, at:at + 3] + 1 - x[:, at + 3:at + 4], x[:, at + 3:at + 4])
+        sources = [over_white(1)] + ([over_white(5)] if self.fills_regions else [])
+        if self.grows_seeds:
+            rgb, a = over_white(self.in_channels - 4)
+            sources.append((rgb * x[:, :1], a))
         logits = self.skip_gate(torch.cat([out, x], 1)).float()
         weights = torch.cat([torch.ones_like(logits[:, :1]), *[a.float() for _, a in sources]], 1) * \
                   torch.softmax(torch.cat([torch.zeros_like(logits[:, :1]), logits], 1), 1)
