@@ -391,8 +391,14 @@ class SynthesizeHints(ItemTransform):
         return sketch, TensorImage(mixed_hints(target.float(), sketch.float(), self.mix)), target
 
 # %% ../nbs/06a_loaders.ipynb #621ccfcd
+def _repeat(spec: dict) -> int:
+    "How many times a source's training pairs appear in an epoch (`repeat`, default 1)."
+    n = spec.get('repeat', 1)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"source {spec.get('kind', 'openmoji')!r}: repeat must be a whole number >= 1, got {n!r}")
+    return n
+
 def load_sources(sources, size: int = 256, n_workers: int = 8, device=None) -> PairData:
-    "Load and concatenate `sources`: a `PairData`, an OpenMoji folder, or a list of {'kind', 'path', 'limit'} specs."
+    "Load and concatenate `sources`: a `PairData`, an OpenMoji folder, or a list of {'kind', 'path', 'limit', 'repeat'} specs."
     if isinstance(sources, PairData): return sources
     if isinstance(sources, (str, Path)): sources = [dict(kind='openmoji', path=str(sources))]
     parts = []
@@ -407,6 +413,7 @@ def load_sources(sources, size: int = 256, n_workers: int = 8, device=None) -> P
             if path is None: path = cache_dir('openclipart') / 'clean.csv'      # what `sketchcolor prepare openclipart` writes
             parts.append(load_clipart(path, size, limit, n_workers, device, include=spec.get('include'), exclude=spec.get('exclude')))
         else: raise ValueError(f"unknown source kind {kind!r} (use 'openmoji', 'openmoji_synth' or 'clipart')")
+        parts[-1].items['repeat'] = _repeat(spec)
     if not parts: raise ValueError("no data: every source was missing or empty")
     return PairData.cat(parts)
 
@@ -426,7 +433,8 @@ def colorize_dls(sources, size: int = 256, bs: int = 10, valid_pct: float = 0.1,
     if hints: tfms.append(SynthesizeHints(hints))
     after = [IntToFloatTensor()] + tfms
     kw = dict(bs=bs, device=device, num_workers=0)
-    train_data, valid_data = data.subset(train_idx).to(device), data.subset(valid_idx).to(device)
+    repeat = data.items['repeat'].to_numpy(int) if 'repeat' in data.items else np.ones(len(data), int)
+    train_data, valid_data = data.subset(np.repeat(train_idx, repeat[train_idx])).to(device), data.subset(valid_idx).to(device)
     train_data.split_idx, valid_data.split_idx = 0, 1    # fastai runs a random transform only where its split_idx matches
     train = ColorizeDL(train_data, shuffle=True, drop_last=True, after_batch=after, **kw)
     valid = ColorizeDL(valid_data, shuffle=False, after_batch=[IntToFloatTensor()], **kw)
